@@ -1,0 +1,3 @@
+from spleis_tui.cli import main
+
+main()

@@ -1,0 +1,110 @@
+"""Open the database: pragmas, file permissions, migrations and the model proxy.
+
+Nothing here runs at import time; `open_db()` is called by the CLI, the app and tests.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+from peewee import Database, SqliteDatabase
+
+from spleis_tui.core.errors import SpleisError
+from spleis_tui.core.models import ALL_MODELS, SchemaVersion, database
+
+SQLITE_PRAGMAS = {
+    "journal_mode": "wal",
+    "foreign_keys": 1,
+    "synchronous": "full",
+    "busy_timeout": 10_000,
+    # Without it an erased name stays readable in the file's free pages.
+    "secure_delete": 1,
+    "cache_size": -16_000,
+}
+
+
+def _migration_0001_base(db: Database) -> None:
+    """The first schema: every table as it stood in version 0.1."""
+    db.create_tables(ALL_MODELS)
+
+
+# Numbered schema changes. A fresh file is created at the latest schema and
+# stamped with the latest number; an older file runs the steps it has not had.
+MIGRATIONS: dict[int, Callable[[Database], None]] = {
+    1: _migration_0001_base,
+}
+LATEST_VERSION = max(MIGRATIONS)
+
+
+def create_private_file(path: Path) -> None:
+    """Create the database file readable by its owner only, before SQLite opens it."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
+    os.close(fd)
+    os.chmod(path, 0o600)
+
+
+def open_db(target: str | os.PathLike[str], *, seed_reference: bool = True) -> Database:
+    """Open (creating if needed) the database at a path or URL and bind the models to it.
+
+    `target` is a file path, or a URL such as ``postgresql://user@host/spleis``.
+    """
+    text = os.fspath(target)
+    if "://" in text:
+        from playhouse.db_url import connect
+
+        db = connect(text)
+    else:
+        path = Path(text).expanduser()
+        create_private_file(path)
+        # Every write transaction starts IMMEDIATE, so a read-then-write never
+        # loses a race for the lock halfway through.
+        db = SqliteDatabase(
+            str(path),
+            pragmas=SQLITE_PRAGMAS,
+            timeout=10,
+            lock_type="IMMEDIATE",
+            check_same_thread=False,
+        )
+    database.initialize(db)
+    db.connect(reuse_if_open=True)
+    migrate(db)
+    if seed_reference:
+        from spleis_tui.core.reference import load_shipped_reference
+
+        load_shipped_reference(only_if_empty=True)
+    return db
+
+
+def schema_version(db: Database) -> int:
+    if not db.table_exists(SchemaVersion._meta.table_name):
+        return 0
+    row = SchemaVersion.select().order_by(SchemaVersion.version.desc()).first()
+    return row.version if row else 0
+
+
+def migrate(db: Database) -> int:
+    """Bring the schema up to date; return the version it is at."""
+    with db.atomic():
+        current = schema_version(db)
+        if current > LATEST_VERSION:
+            raise SpleisError(
+                f"This database was made by a newer Spleis (schema {current}, "
+                f"this version knows {LATEST_VERSION}). Upgrade Spleis to open it."
+            )
+        if current == 0 and not db.get_tables():
+            db.create_tables(ALL_MODELS)
+            SchemaVersion.create(version=LATEST_VERSION)
+            return LATEST_VERSION
+        for number in sorted(MIGRATIONS):
+            if number > current:
+                MIGRATIONS[number](db)
+                SchemaVersion.create(version=number)
+        return LATEST_VERSION
+
+
+def close_db() -> None:
+    if database.obj is not None and not database.is_closed():
+        database.close()

@@ -1,0 +1,228 @@
+"""Peewee models. Portable: nothing here relies on SQLite-only SQL.
+
+Multi-valued answers (interests, availability) are stored as option codes joined
+by ";" in one text column: they are read whole, never queried by element, and
+this keeps bulk imports of tens of thousands of sign-ups cheap on any backend.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from peewee import (
+    BooleanField,
+    CharField,
+    DatabaseProxy,
+    DateField,
+    DateTimeField,
+    ForeignKeyField,
+    IntegerField,
+    Model,
+    TextField,
+)
+
+database = DatabaseProxy()
+
+ROUND_KINDS = ("vennespleis", "turgruppe", "trivselsgruppe", "other")
+ROUND_STATUSES = ("open", "matched", "closed")
+GENDERS = ("woman", "man", "nonbinary", "unspecified")
+LANGUAGES = ("no", "en", "both")
+GROUP_PREFS = ("same", "mixed", "any")
+SIGNUP_STATUSES = ("active", "withdrawn")
+LEADER_ROLES = ("trivselsleder", "turleder")
+OPTION_KINDS = ("interest", "availability")
+MULTI_SEPARATOR = ";"
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
+
+
+class BaseModel(Model):
+    class Meta:
+        database = database
+        legacy_table_names = False
+
+
+class SchemaVersion(BaseModel):
+    version = IntegerField()
+    applied_at = DateTimeField(default=utcnow)
+
+
+class Setting(BaseModel):
+    """Small key/value settings kept with the data, such as the current round."""
+
+    key = CharField(primary_key=True, max_length=64)
+    value = TextField()
+
+
+# Reference data: shipped in data/reference/*.toml, extendable by the user.
+
+
+class Campus(BaseModel):
+    code = CharField(primary_key=True, max_length=32)
+    name = CharField(max_length=100)
+    city = CharField(max_length=100)
+    weight = IntegerField(default=1)  # share of students, for demo cohorts
+
+
+class Faculty(BaseModel):
+    code = CharField(primary_key=True, max_length=32)
+    name_nb = CharField(max_length=200)
+    name_en = CharField(max_length=200)
+
+
+class Department(BaseModel):
+    code = CharField(primary_key=True, max_length=32)
+    name_nb = CharField(max_length=200)
+    name_en = CharField(max_length=200)
+    faculty = ForeignKeyField(Faculty, backref="departments", on_delete="RESTRICT")
+
+
+class Programme(BaseModel):
+    code = CharField(primary_key=True, max_length=32)
+    name_nb = CharField(max_length=200)
+    name_en = CharField(max_length=200)
+    department = ForeignKeyField(Department, backref="programmes", on_delete="RESTRICT")
+    years = IntegerField(default=3)
+    weight = IntegerField(default=1)
+
+
+class ProgrammeCampus(BaseModel):
+    """Which campuses a programme is taught on."""
+
+    programme = ForeignKeyField(Programme, backref="campuses", on_delete="CASCADE")
+    campus = ForeignKeyField(Campus, backref="programmes", on_delete="CASCADE")
+
+    class Meta:
+        indexes = ((("programme", "campus"), True),)
+
+
+class Option(BaseModel):
+    """An answer option for a multi-choice question (interests, availability)."""
+
+    kind = CharField(max_length=16, choices=[(k, k) for k in OPTION_KINDS])
+    code = CharField(max_length=32)
+    label_nb = CharField(max_length=100)
+    label_en = CharField(max_length=100)
+    position = IntegerField(default=0)
+
+    class Meta:
+        indexes = ((("kind", "code"), True),)
+
+
+# The measures themselves.
+
+
+class Round(BaseModel):
+    name = CharField(max_length=200, unique=True)
+    kind = CharField(max_length=16, choices=[(k, k) for k in ROUND_KINDS])
+    starts_on = DateField(null=True)
+    ends_on = DateField(null=True)
+    status = CharField(max_length=16, default="open")
+    privacy_note = TextField(default="")
+    created_at = DateTimeField(default=utcnow)
+
+
+class Person(BaseModel):
+    """Somebody who signed up, recognised across rounds by normalised e-mail only."""
+
+    email_key = CharField(max_length=320, unique=True)
+    created_at = DateTimeField(default=utcnow)
+
+
+class Leader(BaseModel):
+    round = ForeignKeyField(Round, backref="leaders", on_delete="CASCADE")
+    name = CharField(max_length=200)
+    email = CharField(max_length=320)
+    email_key = CharField(max_length=320)
+    phone = CharField(max_length=40, default="")
+    campus = CharField(max_length=32, default="")
+    role = CharField(max_length=16, default="trivselsleder")
+    capacity = IntegerField(default=2)
+
+    class Meta:
+        indexes = ((("round", "email_key"), True),)
+
+
+class Group(BaseModel):
+    round = ForeignKeyField(Round, backref="groups", on_delete="CASCADE")
+    name = CharField(max_length=100)
+    leader = ForeignKeyField(Leader, null=True, backref="groups", on_delete="SET NULL")
+    locked = BooleanField(default=False)
+    created_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("round", "name"), True),)
+
+
+class SignUp(BaseModel):
+    """A person in a round, with that round's answers."""
+
+    round = ForeignKeyField(Round, backref="signups", on_delete="CASCADE")
+    person = ForeignKeyField(Person, backref="signups", on_delete="CASCADE")
+    name = CharField(max_length=200)
+    email = CharField(max_length=320)
+    phone = CharField(max_length=40, default="")
+    gender = CharField(max_length=16, default="unspecified")
+    age = IntegerField(null=True)
+    birth_year = IntegerField(null=True)
+    campus = CharField(max_length=32, default="")
+    programme = CharField(max_length=32, default="")
+    department = CharField(max_length=32, default="")
+    faculty = CharField(max_length=32, default="")
+    year_of_study = IntegerField(null=True)
+    language = CharField(max_length=8, default="both")
+    group_pref = CharField(max_length=8, default="any")
+    interests = TextField(default="")
+    availability = TextField(default="")
+    friend_email = CharField(max_length=320, default="")
+    comment = TextField(default="")
+    consent_at = DateTimeField(null=True)
+    submitted_at = DateTimeField(null=True)
+    source_file = CharField(max_length=400, default="")
+    source_row = IntegerField(null=True)
+    status = CharField(max_length=16, default="active", index=True)
+    # Set when untrusted text had control characters removed on the way in.
+    cleaned = BooleanField(default=False)
+    # Casefolded name, e-mail and programme, so search is case-insensitive on any backend.
+    search_key = TextField(default="")
+    group = ForeignKeyField(Group, null=True, backref="members", on_delete="SET NULL")
+    updated_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = (
+            (("round", "person"), True),
+            (("round", "status"), False),
+            (("round", "campus"), False),
+            (("round", "name"), False),
+        )
+
+    @property
+    def interest_codes(self) -> list[str]:
+        return split_codes(self.interests)
+
+    @property
+    def availability_codes(self) -> list[str]:
+        return split_codes(self.availability)
+
+
+def split_codes(value: str) -> list[str]:
+    return [code for code in (value or "").split(MULTI_SEPARATOR) if code]
+
+
+def join_codes(codes) -> str:
+    return MULTI_SEPARATOR.join(dict.fromkeys(c.strip() for c in codes if c and c.strip()))
+
+
+REFERENCE_MODELS = [Campus, Faculty, Department, Programme, ProgrammeCampus, Option]
+ALL_MODELS = [
+    SchemaVersion,
+    Setting,
+    *REFERENCE_MODELS,
+    Round,
+    Person,
+    Leader,
+    Group,
+    SignUp,
+]

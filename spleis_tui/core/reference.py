@@ -1,0 +1,222 @@
+"""Reference data: campuses, faculties, departments, programmes and answer options.
+
+Shipped as TOML in ``data/reference`` and copied into the database on first use,
+where the user can extend it. Everything else reads it from the database.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+from spleis_tui.core.errors import ValidationError
+from spleis_tui.core.models import (
+    OPTION_KINDS,
+    Campus,
+    Department,
+    Faculty,
+    Option,
+    Programme,
+    ProgrammeCampus,
+    database,
+)
+
+
+def reference_dir() -> Path:
+    """Where the shipped TOML lives: inside the wheel, or at the top of a checkout."""
+    packaged = Path(str(resources.files("spleis_tui"))) / "_data" / "reference"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parents[2] / "data" / "reference"
+
+
+def _read(name: str) -> dict:
+    with (reference_dir() / name).open("rb") as handle:
+        return tomllib.load(handle)
+
+
+def load_shipped_reference(*, only_if_empty: bool = False) -> int:
+    """Insert the shipped entries the database lacks; return how many were added.
+
+    Entries already there (including the user's edits) are left as they are.
+    """
+    if only_if_empty and Campus.select().exists():
+        return 0
+    campuses = _read("campuses.toml")["campus"]
+    programmes = _read("programmes.toml")
+    options = _read("options.toml")
+    added = 0
+    with database.atomic():
+        have = {c.code for c in Campus.select(Campus.code)}
+        for entry in campuses:
+            if entry["code"] not in have:
+                Campus.create(**entry)
+                added += 1
+        have = {f.code for f in Faculty.select(Faculty.code)}
+        for entry in programmes["faculty"]:
+            if entry["code"] not in have:
+                Faculty.create(code=entry["code"], name_nb=entry["nb"], name_en=entry["en"])
+                added += 1
+        have = {d.code for d in Department.select(Department.code)}
+        for entry in programmes["department"]:
+            if entry["code"] not in have:
+                Department.create(
+                    code=entry["code"],
+                    name_nb=entry["nb"],
+                    name_en=entry["en"],
+                    faculty=entry["faculty"],
+                )
+                added += 1
+        have = {p.code for p in Programme.select(Programme.code)}
+        for entry in programmes["programme"]:
+            if entry["code"] not in have:
+                Programme.create(
+                    code=entry["code"],
+                    name_nb=entry["nb"],
+                    name_en=entry["en"],
+                    department=entry["department"],
+                    years=entry.get("years", 3),
+                    weight=entry.get("weight", 1),
+                )
+                for campus in entry["campuses"]:
+                    ProgrammeCampus.create(programme=entry["code"], campus=campus)
+                added += 1
+        have = {(o.kind, o.code) for o in Option.select(Option.kind, Option.code)}
+        for kind in OPTION_KINDS:
+            for position, entry in enumerate(options[kind]):
+                if (kind, entry["code"]) not in have:
+                    Option.create(
+                        kind=kind,
+                        code=entry["code"],
+                        label_nb=entry["nb"],
+                        label_en=entry["en"],
+                        position=position,
+                    )
+                    added += 1
+    return added
+
+
+@dataclass(frozen=True)
+class ProgrammeInfo:
+    code: str
+    name_nb: str
+    name_en: str
+    department: str
+    faculty: str
+    years: int
+    weight: int
+    campuses: tuple[str, ...]
+
+    def name(self, lang: str) -> str:
+        return self.name_nb if lang == "nb" else self.name_en
+
+
+@dataclass(frozen=True)
+class OptionInfo:
+    kind: str
+    code: str
+    label_nb: str
+    label_en: str
+
+    def label(self, lang: str) -> str:
+        return self.label_nb if lang == "nb" else self.label_en
+
+
+@dataclass
+class Reference:
+    """A read-only snapshot of the reference data, for lookups without queries."""
+
+    campuses: dict[str, Campus] = field(default_factory=dict)
+    programmes: dict[str, ProgrammeInfo] = field(default_factory=dict)
+    departments: dict[str, Department] = field(default_factory=dict)
+    faculties: dict[str, Faculty] = field(default_factory=dict)
+    options: dict[str, dict[str, OptionInfo]] = field(default_factory=dict)
+
+    def campus_name(self, code: str) -> str:
+        campus = self.campuses.get(code)
+        return campus.name if campus else code
+
+    def programme_name(self, code: str, lang: str = "en") -> str:
+        programme = self.programmes.get(code)
+        return programme.name(lang) if programme else code
+
+    def programmes_on(self, campus: str) -> list[ProgrammeInfo]:
+        return [p for p in self.programmes.values() if campus in p.campuses]
+
+    def option_label(self, kind: str, code: str, lang: str = "en") -> str:
+        option = self.options.get(kind, {}).get(code)
+        return option.label(lang) if option else code
+
+
+def load_reference() -> Reference:
+    ref = Reference()
+    ref.campuses = {c.code: c for c in Campus.select().order_by(Campus.name)}
+    ref.faculties = {f.code: f for f in Faculty.select()}
+    ref.departments = {d.code: d for d in Department.select()}
+    campuses_of: dict[str, list[str]] = {}
+    for link in ProgrammeCampus.select(ProgrammeCampus.programme, ProgrammeCampus.campus):
+        campuses_of.setdefault(link.programme_id, []).append(link.campus_id)
+    for p in Programme.select().order_by(Programme.name_en):
+        department = ref.departments.get(p.department_id)
+        ref.programmes[p.code] = ProgrammeInfo(
+            code=p.code,
+            name_nb=p.name_nb,
+            name_en=p.name_en,
+            department=p.department_id,
+            faculty=department.faculty_id if department else "",
+            years=p.years,
+            weight=p.weight,
+            campuses=tuple(sorted(campuses_of.get(p.code, []))),
+        )
+    for kind in OPTION_KINDS:
+        ref.options[kind] = {
+            o.code: OptionInfo(o.kind, o.code, o.label_nb, o.label_en)
+            for o in Option.select().where(Option.kind == kind).order_by(Option.position)
+        }
+    return ref
+
+
+def add_campus(code: str, name: str, city: str = "") -> Campus:
+    code = code.strip().lower()
+    if not code or not name.strip():
+        raise ValidationError("code", "A campus needs a code and a name.")
+    with database.atomic():
+        if Campus.get_or_none(Campus.code == code):
+            raise ValidationError("code", f"There is already a campus with the code {code}.")
+        return Campus.create(code=code, name=name.strip(), city=city.strip())
+
+
+def add_programme(
+    code: str, name_nb: str, name_en: str, department: str, campuses: list[str], years: int = 3
+) -> Programme:
+    code = code.strip()
+    with database.atomic():
+        if Programme.get_or_none(Programme.code == code):
+            raise ValidationError("code", f"There is already a programme with the code {code}.")
+        if not Department.get_or_none(Department.code == department):
+            raise ValidationError("department", f"No department has the code {department}.")
+        for campus in campuses:
+            if not Campus.get_or_none(Campus.code == campus):
+                raise ValidationError("campus", f"No campus has the code {campus}.")
+        programme = Programme.create(
+            code=code, name_nb=name_nb, name_en=name_en or name_nb, department=department,
+            years=years,
+        )
+        for campus in campuses:
+            ProgrammeCampus.create(programme=programme, campus=campus)
+        return programme
+
+
+def add_option(kind: str, code: str, label_nb: str, label_en: str) -> Option:
+    if kind not in OPTION_KINDS:
+        raise ValidationError("kind", f"The kind must be one of {', '.join(OPTION_KINDS)}.")
+    with database.atomic():
+        if Option.get_or_none((Option.kind == kind) & (Option.code == code)):
+            raise ValidationError("code", f"There is already a {kind} with the code {code}.")
+        position = Option.select().where(Option.kind == kind).count()
+        return Option.create(
+            kind=kind, code=code, label_nb=label_nb, label_en=label_en or label_nb,
+            position=position,
+        )

@@ -1,0 +1,49 @@
+"""Cleaning untrusted participant text on the way in.
+
+Rich and Textual strip only a few control characters: ESC sequences, C1 controls and
+bidi overrides survive to the terminal. We remove them when text is stored and flag
+the row, so the user can see that a value was changed. Markup-like text such as
+``[b]`` and formula-like text such as ``=SUM()`` is kept literally: it is escaped
+where it is shown or exported, not here.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# ESC/CSI/OSC sequences first, so their parameters go with them.
+_ANSI = re.compile(
+    r"(?:\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?)"  # OSC ... BEL or ST
+    r"|(?:\x1b\[[0-?]*[ -/]*[@-~])"  # CSI
+    r"|(?:\x9b[0-?]*[ -/]*[@-~])"  # 8-bit CSI
+    r"|(?:\x1b[@-Z\\-_])"  # other two-byte escapes
+)
+_BIDI = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c"
+_CONTROL = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f" + _BIDI + "\ufeff]"
+)
+_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+
+
+def clean_text(value: object, *, multiline: bool = False) -> tuple[str, bool]:
+    """Return the text in NFC, trimmed, and whether anything unsafe was removed.
+
+    Line breaks and tabs are ordinary white space, not unsafe: a single-line field
+    folds them to one space, a multi-line field (a comment) keeps its line breaks.
+    """
+    if value is None:
+        return "", False
+    text = unicodedata.normalize("NFC", str(value))
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
+    safe = _CONTROL.sub("", _ANSI.sub("", text))
+    unsafe = safe != text
+    if multiline:
+        lines = (_SPACES.sub(" ", line).strip() for line in safe.split("\n"))
+        return "\n".join(lines).strip(), unsafe
+    return _SPACES.sub(" ", safe.replace("\n", " ")).strip(), unsafe
+
+
+def fold(value: str) -> str:
+    """The form text is compared and searched in: NFC, casefolded, spaces collapsed."""
+    return _SPACES.sub(" ", unicodedata.normalize("NFC", value)).strip().casefold()

@@ -1,0 +1,37 @@
+"""Where Spleis keeps its files: `--db`, else $SPLEIS_DB, else the user data dir."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import platformdirs
+
+APP_NAME = "spleis"
+
+
+def data_dir() -> Path:
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+def default_db_path() -> Path:
+    return data_dir() / "spleis.db"
+
+
+def demo_db_path() -> Path:
+    return data_dir() / "demo.db"
+
+
+def resolve_db(option: str | None, *, demo: bool = False) -> str:
+    """The database to open: an explicit `--db` wins, then $SPLEIS_DB, then the default.
+
+    `--demo` without `--db` uses its own file, so trying the demo never touches real data.
+    """
+    if option:
+        return option
+    if demo:
+        return str(demo_db_path())
+    env = os.environ.get("SPLEIS_DB", "").strip()
+    if env:
+        return env
+    return str(default_db_path())

@@ -1,0 +1,98 @@
+"""Opening the database: pragmas, permissions, migrations."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import stat
+
+import pytest
+
+from spleis_tui.core import db as dbmod
+from spleis_tui.core.db import LATEST_VERSION, close_db, open_db, schema_version
+from spleis_tui.core.errors import SpleisError
+from spleis_tui.core.models import ALL_MODELS, Campus, SchemaVersion
+
+
+def pragma(database, name):
+    return database.execute_sql(f"PRAGMA {name}").fetchone()[0]
+
+
+def test_open_db_sets_the_safety_pragmas(db):
+    assert pragma(db, "journal_mode") == "wal"
+    assert pragma(db, "foreign_keys") == 1
+    assert pragma(db, "synchronous") == 2  # FULL
+    assert pragma(db, "secure_delete") == 1
+    assert pragma(db, "busy_timeout") >= 5000
+
+
+def test_write_transactions_take_the_write_lock_at_once(db_path, db):
+    # With a deferred BEGIN the lock would come only at the first write, and a
+    # read-then-write could lose a race halfway through.
+    other = sqlite3.connect(db_path, timeout=0)
+    try:
+        with db.atomic():
+            with pytest.raises(sqlite3.OperationalError, match="locked"):
+                other.execute("BEGIN IMMEDIATE")
+        other.execute("BEGIN IMMEDIATE")
+        other.rollback()
+    finally:
+        other.close()
+
+
+def test_the_file_is_readable_by_its_owner_only(db_path, db):
+    mode = stat.S_IMODE(os.stat(db_path).st_mode)
+    assert mode == 0o600
+
+
+def test_an_existing_file_is_narrowed_to_its_owner(tmp_path):
+    path = tmp_path / "loose.db"
+    path.touch(mode=0o644)
+    os.chmod(path, 0o644)
+    open_db(path)
+    close_db()
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+
+
+def test_an_empty_file_is_migrated_to_the_latest_schema(tmp_path):
+    path = tmp_path / "empty.db"
+    path.write_bytes(b"")
+    database = open_db(path)
+    try:
+        tables = set(database.get_tables())
+        assert {m._meta.table_name for m in ALL_MODELS} <= tables
+        assert schema_version(database) == LATEST_VERSION
+        assert Campus.select().count() == 7  # the shipped reference data
+    finally:
+        close_db()
+
+
+def test_reopening_runs_no_migration_twice(db_path):
+    open_db(db_path)
+    close_db()
+    database = open_db(db_path)
+    try:
+        assert SchemaVersion.select().count() == 1
+    finally:
+        close_db()
+
+
+def test_pending_migrations_run_in_order(db_path, monkeypatch):
+    database = open_db(db_path)
+    ran = []
+    monkeypatch.setitem(dbmod.MIGRATIONS, LATEST_VERSION + 1, lambda d: ran.append(1))
+    monkeypatch.setitem(dbmod.MIGRATIONS, LATEST_VERSION + 2, lambda d: ran.append(2))
+    monkeypatch.setattr(dbmod, "LATEST_VERSION", LATEST_VERSION + 2)
+    assert dbmod.migrate(database) == LATEST_VERSION + 2
+    assert ran == [1, 2]
+    assert schema_version(database) == LATEST_VERSION + 2
+    close_db()
+
+
+def test_a_file_from_a_newer_version_is_refused(db_path):
+    database = open_db(db_path)
+    SchemaVersion.create(version=LATEST_VERSION + 5)
+    close_db()
+    with pytest.raises(SpleisError, match="newer Spleis"):
+        open_db(db_path)
+    close_db()
