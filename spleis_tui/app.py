@@ -1,0 +1,126 @@
+"""SpleisApp: the sections, the keys and the command palette. Thin: screens do the work."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from importlib import import_module
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.reactive import reactive
+from textual.screen import Screen
+
+from spleis_tui.core.models import Round
+from spleis_tui.core.reference import Reference, load_reference
+from spleis_tui.core.rounds import current_round, set_current_round
+from spleis_tui.i18n import N_, _, current_language, set_language
+from spleis_tui.widgets.navbar import SECTIONS
+
+
+def _screen(path: str) -> Callable[[], Screen]:
+    """A factory that imports a screen class on first use, keeping start-up light."""
+
+    def make() -> Screen:
+        module_name, class_name = path.split(":")
+        return getattr(import_module(module_name), class_name)()
+
+    return make
+
+
+class SpleisApp(App):
+    TITLE = "Spleis"
+    CSS_PATH = "styles/app.tcss"
+
+    MODES = {
+        "dashboard": _screen("spleis_tui.screens.dashboard:DashboardScreen"),
+        "participants": _screen("spleis_tui.screens.participants:ParticipantsScreen"),
+        "groups": _screen("spleis_tui.screens.groups:GroupsScreen"),
+        "leaders": _screen("spleis_tui.screens.leaders:LeadersScreen"),
+        "rounds": _screen("spleis_tui.screens.rounds:RoundsScreen"),
+    }
+
+    BINDINGS = [
+        Binding("f1", "help", N_("Help"), id="app.help"),
+        *(
+            Binding(key, f"show_section('{section}')", title, show=False, id=f"app.{section}")
+            for section, key, title in SECTIONS
+        ),
+        Binding("f9", "switch_language", N_("Norsk/English"), show=False, id="app.language"),
+        Binding("ctrl+q", "quit", N_("Quit"), id="app.quit", priority=True),
+    ]
+
+    round_id: reactive[int | None] = reactive(None, init=False)
+
+    def __init__(self, *, lang: str = "en", demo: bool = False) -> None:
+        set_language(lang)
+        super().__init__()
+        self.demo = demo
+        self.ref: Reference = load_reference()
+        current = current_round()
+        self.set_reactive(SpleisApp.round_id, current.id if current else None)
+        self.round_name = current.name if current else ""
+
+    def on_mount(self) -> None:
+        self.title = "Spleis" + (" · demo" if self.demo else "")
+        self.switch_mode("dashboard" if self.round_id else "rounds")
+
+    # Sections and rounds
+
+    def action_show_section(self, section: str) -> None:
+        if self.current_mode != section:
+            self.switch_mode(section)
+
+    def use_round(self, round_id: int) -> None:
+        """Make a round the current one, for this and every later session."""
+        found: Round = set_current_round(round_id)
+        self.round_name = found.name
+        self.round_id = found.id
+
+    def watch_round_id(self) -> None:
+        screen = self.screen
+        if hasattr(screen, "round_changed"):
+            screen.round_changed()
+
+    def refresh_reference(self) -> None:
+        self.ref = load_reference()
+
+    # Language
+
+    async def action_switch_language(self) -> None:
+        set_language("en" if current_language() == "nb" else "nb")
+        self.refresh_bindings()
+        screen = self.screen
+        if hasattr(screen, "relocalise"):
+            await screen.relocalise()
+        self.notify(_("Language: English") if current_language() == "en" else _("Language: Norsk"))
+
+    # Help and the command palette
+
+    def action_help(self) -> None:
+        from spleis_tui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.screen))
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """Every key of the current screen is also a command, plus the sections."""
+        seen: set[str] = set()
+        for section, key, title in SECTIONS:
+            seen.add(f"show_section('{section}')")
+            yield SystemCommand(
+                _("Go to {section}").format(section=_(title)),
+                _("Open the {section} screen ({key})").format(section=_(title), key=key.upper()),
+                lambda section=section: self.action_show_section(section),
+            )
+        for active in screen.active_bindings.values():
+            binding = active.binding
+            if binding.action in seen or not binding.description or not active.enabled:
+                continue
+            seen.add(binding.action)
+            node = active.node
+            yield SystemCommand(
+                _(binding.description),
+                _("Key: {key}").format(key=self.get_key_display(binding)),
+                lambda node=node, action=binding.action: self.run_action(action, node),
+            )
+        yield SystemCommand(_("Theme"), _("Change the colours"), self.action_change_theme)

@@ -1,0 +1,82 @@
+"""What every Spleis screen shares: the header, the section bar, the footer,
+translated key descriptions, and reloading when the round or the language changes."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from textual.app import ComposeResult
+from textual.screen import Screen
+from textual.widgets import Footer, Header
+
+from spleis_tui.i18n import _, current_language
+from spleis_tui.widgets.navbar import NavBar
+
+
+class SpleisScreen(Screen):
+    """A top-level section. Subclasses set SECTION and implement `compose_body` and `reload`."""
+
+    SECTION = ""
+    TITLE_TEXT = ""  # an English msgid
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._composed_language = current_language()
+        self._seen_round: int | None = None
+
+    @property
+    def active_bindings(self):
+        # Descriptions are English msgids; translate them where the footer reads them.
+        return {
+            key: active._replace(
+                binding=replace(active.binding, description=_(active.binding.description))
+            )
+            for key, active in super().active_bindings.items()
+        }
+
+    @property
+    def round_id(self) -> int | None:
+        return self.app.round_id
+
+    def compose(self) -> ComposeResult:
+        yield Header(icon="◆")
+        yield NavBar(self.SECTION)
+        yield from self.compose_body()
+        yield Footer(compact=True)
+
+    def compose_body(self) -> ComposeResult:
+        yield from ()
+
+    def on_mount(self) -> None:
+        self._update_titles()
+        self._seen_round = self.round_id
+        self.reload()
+
+    def _update_titles(self) -> None:
+        self.title = _(self.TITLE_TEXT) if self.TITLE_TEXT else "Spleis"
+        self.sub_title = self.app.round_name
+
+    async def on_screen_resume(self) -> None:
+        if self._composed_language != current_language():
+            await self.relocalise()
+        elif self._seen_round != self.round_id:
+            self._seen_round = self.round_id
+            self._update_titles()
+            self.reload()
+
+    async def relocalise(self) -> None:
+        """Build the screen again in the current language."""
+        self._composed_language = current_language()
+        await self.recompose()
+        self._update_titles()
+        self._seen_round = self.round_id
+        self.reload()
+
+    def round_changed(self) -> None:
+        """The app switched round while this screen is showing."""
+        self._seen_round = self.round_id
+        self._update_titles()
+        self.reload()
+
+    def reload(self) -> None:
+        """Fetch this screen's data again."""

@@ -1,0 +1,251 @@
+"""Participants of the current round: search, filter, add, edit, withdraw, delete, move."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.widgets import DataTable, Input, Label, Select
+
+from spleis_tui import labels
+from spleis_tui.core.errors import SpleisError
+from spleis_tui.core.groups import list_groups, move_member
+from spleis_tui.core.signups import (
+    ParticipantQuery,
+    ParticipantRow,
+    delete_signup,
+    get_signup,
+    set_status,
+)
+from spleis_tui.i18n import N_, _, current_language, number
+from spleis_tui.screens.base import SpleisScreen
+from spleis_tui.screens.dialogs import ConfirmScreen, PickScreen
+from spleis_tui.screens.participant_form import ParticipantForm
+from spleis_tui.widgets.paged_table import Column, PagedTable, PageRequest
+from spleis_tui.widgets.plain import plain
+
+# E-mail goes last: on a narrow terminal it is the column that gets cut.
+COLUMNS = (
+    Column("name", N_("Name"), 20),
+    Column("age", N_("Age"), 3),
+    Column("campus", N_("Campus"), 10),
+    Column("programme", N_("Programme"), 16),
+    Column("language", N_("Language"), 9),
+    Column("group", N_("Group"), 9),
+    Column("status", N_("Status"), 9),
+    Column("email", N_("E-mail"), 26),
+)
+
+
+class ParticipantsScreen(SpleisScreen):
+    SECTION = "participants"
+    TITLE_TEXT = N_("Participants")
+    AUTO_FOCUS = "#table"
+
+    BINDINGS = [
+        Binding("a", "add", N_("Add"), id="participants.add"),
+        Binding("e", "edit", N_("Edit"), id="participants.edit"),
+        Binding("w", "withdraw", N_("Withdraw"), id="participants.withdraw"),
+        Binding("x", "delete", N_("Delete"), id="participants.delete"),
+        Binding("m", "move", N_("Move"), id="participants.move"),
+        Binding("slash", "focus_search", N_("Search"), id="participants.search"),
+        Binding("c", "clear_filters", N_("Clear"), id="participants.clear"),
+        Binding("down", "focus_table", N_("To the table"), show=False,
+                id="participants.to_table"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.query_state = ParticipantQuery(round_id=0)
+
+    def compose_body(self) -> ComposeResult:
+        with Horizontal(id="filters"):
+            yield Input(placeholder=_("Name, e-mail or programme"), id="search")
+            yield Select([(c.name, code) for code, c in self.app.ref.campuses.items()],
+                         prompt=_("Campus"), id="campus")
+            yield Select(labels.choices("gender"), prompt=_("Gender"), id="gender")
+            yield Select(labels.choices("language"), prompt=_("Language"), id="language")
+            yield Select(labels.choices("status"), prompt=_("Status"), id="status")
+        yield PagedTable(COLUMNS, self._load, self._cells, id="table")
+        yield Label("", id="status-line")
+
+    @property
+    def table(self) -> PagedTable:
+        return self.query_one("#table", PagedTable)
+
+    def reload(self, *, select_key: str | None = None) -> None:
+        self.query_state.round_id = self.round_id or 0
+        self.table.reload(select_key=select_key)
+
+    # Runs in the table's worker thread.
+    def _load(self, request: PageRequest) -> tuple[int | None, list[ParticipantRow]]:
+        query = ParticipantQuery(**{**self.query_state.__dict__})
+        query.order_by, query.descending = request.order_by, request.descending
+        total = query.count() if request.with_count else None
+        return total, query.page(request.offset, request.limit)
+
+    def _cells(self, row: ParticipantRow) -> tuple[str, list[Text]]:
+        ref = self.app.ref
+        muted = "dim" if row.status == "withdrawn" else ""
+        name = plain(row.name, muted)
+        if row.cleaned:
+            name.append(" ⚠", style="yellow")  # unsafe characters were removed on the way in
+        return str(row.id), [
+            name,
+            Text(str(row.age) if row.age is not None else "", style=muted),
+            plain(ref.campus_name(row.campus), muted),
+            plain(ref.programme_name(row.programme, current_language()), muted),
+            Text(labels.label("language", row.language), style=muted),
+            plain(row.group, muted),
+            Text(labels.label("status", row.status), style=muted),
+            plain(row.email, muted),
+        ]
+
+    def on_paged_table_page_loaded(self, event: PagedTable.PageLoaded) -> None:
+        if event.total == 0:
+            text = _("Nobody matches.") if self._filtered() else _(
+                "Nobody has signed up for this round yet. Press a to add someone.")
+        else:
+            text = _("{first}–{last} of {total}").format(
+                first=number(event.offset + 1), last=number(event.offset + event.shown),
+                total=number(event.total))
+            text += "  ·  " + _("PgUp/PgDn: pages · click a header to sort")
+        self.query_one("#status-line", Label).update(Text(text))
+
+    def _filtered(self) -> bool:
+        q = self.query_state
+        return bool(q.search or q.campus or q.gender or q.language or q.status
+                    or q.grouped is not None)
+
+    # Search and filters
+
+    @on(Input.Changed, "#search")
+    def _search_changed(self, event: Input.Changed) -> None:
+        self.query_state.search = event.value
+        self.table.reload(reset=True)
+
+    @on(Input.Submitted, "#search")
+    def _search_submitted(self) -> None:
+        self.table.focus()
+
+    @on(Select.Changed)
+    def _filter_changed(self, event: Select.Changed) -> None:
+        key = event.select.id or ""
+        if key not in ("campus", "gender", "language", "status"):
+            return
+        setattr(self.query_state, key, "" if event.value is Select.NULL else str(event.value))
+        self.table.reload(reset=True)
+
+    def show_ungrouped(self) -> None:
+        """Called from the dashboard: show the active people who have no group yet."""
+        self.query_state.grouped = False
+        self.query_state.status = "active"
+        self.query_one("#status", Select).value = "active"
+        self.table.reload(reset=True)
+        self.notify(_("Showing the people who are not in a group yet. Press c to clear."))
+
+    def action_clear_filters(self) -> None:
+        self.query_state.grouped = None
+        self.query_one("#search", Input).value = ""
+        for key in ("campus", "gender", "language", "status"):
+            self.query_one(f"#{key}", Select).clear()
+        self.query_state.search = self.query_state.campus = ""
+        self.query_state.gender = self.query_state.language = self.query_state.status = ""
+        self.table.reload(reset=True)
+
+    def action_focus_search(self) -> None:
+        self.query_one("#search", Input).focus()
+
+    def action_focus_table(self) -> None:
+        self.table.focus()
+
+    # Actions on the participant under the cursor
+
+    def _current(self) -> ParticipantRow | None:
+        row = self.table.current
+        if row is None:
+            self.notify(_("Choose a participant first."), severity="warning")
+        return row
+
+    def action_add(self) -> None:
+        if not self.round_id:
+            self.notify(_("Create a round first (F6)."), severity="warning")
+            return
+        self.app.push_screen(ParticipantForm(self.round_id, self.app.ref), self._saved)
+
+    def action_edit(self) -> None:
+        row = self._current()
+        if row is not None:
+            self.app.push_screen(
+                ParticipantForm(self.round_id, self.app.ref, get_signup(row.id)), self._saved)
+
+    @on(DataTable.RowSelected, "#table")
+    def _row_chosen(self) -> None:
+        self.action_edit()
+
+    def _saved(self, signup_id: int | None) -> None:
+        if signup_id is not None:
+            self.notify(_("Saved."))
+            self.reload(select_key=str(signup_id))
+
+    def action_withdraw(self) -> None:
+        row = self._current()
+        if row is None:
+            return
+        if row.status == "withdrawn":
+            set_status(row.id, "active")
+            self.notify(_("{name} is active again.").format(name=row.name), markup=False)
+            self.reload(select_key=str(row.id))
+            return
+        question = _("Withdraw {name} from this round? They also leave their group.").format(
+            name=row.name)
+
+        def done(yes: bool | None) -> None:
+            if yes:
+                set_status(row.id, "withdrawn")
+                self.notify(_("{name} has withdrawn.").format(name=row.name), markup=False)
+                self.reload(select_key=str(row.id))
+
+        self.app.push_screen(ConfirmScreen(question, confirm_label=_("Withdraw")), done)
+
+    def action_delete(self) -> None:
+        row = self._current()
+        if row is None:
+            return
+        question = _(
+            "Delete {name}'s sign-up? Their answers are erased and cannot be brought back."
+        ).format(name=row.name)
+
+        def done(yes: bool | None) -> None:
+            if yes:
+                delete_signup(row.id)
+                self.notify(_("{name} was deleted.").format(name=row.name), markup=False)
+                self.reload()
+
+        self.app.push_screen(ConfirmScreen(question, confirm_label=_("Delete")), done)
+
+    def action_move(self) -> None:
+        row = self._current()
+        if row is None:
+            return
+        groups = list_groups(self.round_id)
+        items = [("-", _("No group"))] + [
+            (str(g.id), _("{name} ({size} members)").format(name=g.name, size=g.size)
+             + (" 🔒" if g.locked else ""))
+            for g in groups
+        ]
+        title = _("Move {name} to which group?").format(name=row.name)
+
+        def done(choice: str | None) -> None:
+            if choice is None:
+                return
+            try:
+                move_member(row.id, None if choice == "-" else int(choice))
+            except SpleisError as error:
+                self.notify(str(error), severity="error", markup=False)
+                return
+            self.reload(select_key=str(row.id))
+
+        self.app.push_screen(PickScreen(title, items), done)

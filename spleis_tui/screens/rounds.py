@@ -1,0 +1,148 @@
+"""All rounds: switch to one, create one, change its status, erase it."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import DataTable, Label
+from textual.worker import get_current_worker
+
+from spleis_tui import labels
+from spleis_tui.core.models import ROUND_STATUSES, database
+from spleis_tui.core.rounds import RoundRow, delete_round, list_rounds, set_round_status
+from spleis_tui.i18n import N_, _
+from spleis_tui.screens.base import SpleisScreen
+from spleis_tui.screens.dialogs import ConfirmScreen, PickScreen
+from spleis_tui.screens.round_form import RoundForm
+from spleis_tui.widgets.plain import plain
+
+COLUMNS = (
+    ("current", "", 1), ("name", N_("Round"), 22), ("kind", N_("Kind"), 15),
+    ("status", N_("Status"), 8), ("dates", N_("Dates"), 21), ("active", N_("Signed up"), 9),
+    ("withdrawn", N_("Withdrawn"), 9),
+)
+
+
+class RoundsScreen(SpleisScreen):
+    SECTION = "rounds"
+    TITLE_TEXT = N_("Rounds")
+
+    BINDINGS = [
+        Binding("u", "use", N_("Work on this round"), id="rounds.use"),
+        Binding("n", "new", N_("New round"), id="rounds.new"),
+        Binding("s", "status", N_("Status"), id="rounds.status"),
+        Binding("x", "delete", N_("Erase round"), id="rounds.delete"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list[RoundRow] = []
+
+    def compose_body(self) -> ComposeResult:
+        yield DataTable(id="round-table", cursor_type="row", zebra_stripes=True)
+        yield Label("", id="status-line")
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        for key, title, width in COLUMNS:
+            table.add_column(Text(_(title)) if title else "", key=key, width=width)
+        super().on_mount()
+
+    def reload(self, select_key: str | None = None) -> None:
+        self._load(select_key)
+
+    @work(thread=True, exclusive=True, group="rounds")
+    def _load(self, select_key: str | None) -> None:
+        with database.connection_context():
+            rows = list_rounds()
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._show, rows, select_key)
+
+    def _show(self, rows: list[RoundRow], select_key: str | None) -> None:
+        self.rows = rows
+        table = self.query_one(DataTable)
+        table.clear()
+        for row in rows:
+            dates = ""
+            if row.starts_on:
+                dates = f"{row.starts_on:%d.%m.%Y}–" + (
+                    f"{row.ends_on:%d.%m.%Y}" if row.ends_on else "")
+            table.add_row(
+                Text("●" if row.id == self.round_id else ""),
+                plain(row.name, "bold" if row.id == self.round_id else ""),
+                Text(labels.label("kind", row.kind)),
+                Text(labels.label("round_status", row.status)),
+                Text(dates), Text(str(row.active)), Text(str(row.withdrawn)),
+                key=str(row.id),
+            )
+        target = select_key or (str(self.round_id) if self.round_id else None)
+        if target and target in table.rows:
+            table.move_cursor(row=table.get_row_index(target), animate=False)
+        text = _("● marks the round you are working on. Enter or u switches to another.") \
+            if rows else _("There are no rounds yet. Press n to create the first one.")
+        self.query_one("#status-line", Label).update(Text(text))
+
+    def _current(self) -> RoundRow | None:
+        table = self.query_one(DataTable)
+        if not self.rows or not 0 <= table.cursor_row < len(self.rows):
+            self.notify(_("Choose a round first."), severity="warning")
+            return None
+        return self.rows[table.cursor_row]
+
+    def action_use(self) -> None:
+        row = self._current()
+        if row is not None:
+            self.app.use_round(row.id)
+            self.notify(_("Now working on {name}.").format(name=row.name), markup=False)
+
+    @on(DataTable.RowSelected)
+    def _row_chosen(self) -> None:
+        self.action_use()
+
+    def action_new(self) -> None:
+        def done(round_id: int | None) -> None:
+            if round_id is not None:
+                self.app.use_round(round_id)
+                self.reload(str(round_id))
+
+        self.app.push_screen(RoundForm(), done)
+
+    def action_status(self) -> None:
+        row = self._current()
+        if row is None:
+            return
+        items = [(status, labels.label("round_status", status)) for status in ROUND_STATUSES]
+
+        def done(choice: str | None) -> None:
+            if choice:
+                set_round_status(row.id, choice)
+                self.reload(str(row.id))
+
+        self.app.push_screen(PickScreen(_("Status of {name}").format(name=row.name), items), done)
+
+    def action_delete(self) -> None:
+        row = self._current()
+        if row is None:
+            return
+        question = _(
+            "Erase {name} with its {n} sign-ups, groups and leaders? This cannot be undone."
+        ).format(name=row.name, n=row.active + row.withdrawn)
+
+        def done(yes: bool | None) -> None:
+            if not yes:
+                return
+            delete_round(row.id)
+            if row.id == self.round_id:
+                from spleis_tui.core.rounds import current_round
+
+                nxt = current_round()
+                if nxt is not None:
+                    self.app.use_round(nxt.id)
+                else:
+                    self.app.round_name = ""
+                    self.app.round_id = None
+            self.reload()
+
+        self.app.push_screen(ConfirmScreen(question, confirm_label=_("Erase")), done)
