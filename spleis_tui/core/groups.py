@@ -71,7 +71,7 @@ def list_groups(
     if ids:
         for group_id, campus in (
             SignUp.select(SignUp.group, SignUp.campus)
-            .where(SignUp.group.in_(ids))
+            .where(SignUp.group.in_(ids) & (SignUp.campus != ""))
             .distinct()
             .tuples()
         ):

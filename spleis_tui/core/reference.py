@@ -22,6 +22,8 @@ from spleis_tui.core.models import (
     ProgrammeCampus,
     database,
 )
+from spleis_tui.core.text import clean_text
+from spleis_tui.i18n import _
 
 
 def reference_dir() -> Path:
@@ -178,28 +180,43 @@ def load_reference() -> Reference:
     return ref
 
 
+def _code(value: str) -> str:
+    code = clean_text(value)[0]
+    if not code or " " in code or len(code) > 32:
+        raise ValidationError("code", _("A code is one word of at most 32 characters."))
+    return code
+
+
 def add_campus(code: str, name: str, city: str = "") -> Campus:
-    code = code.strip().lower()
-    if not code or not name.strip():
-        raise ValidationError("code", "A campus needs a code and a name.")
+    code = _code(code).lower()
+    name, city = clean_text(name)[0], clean_text(city)[0]
+    if not name:
+        raise ValidationError("name", _("Name is required."))
     with database.atomic():
         if Campus.get_or_none(Campus.code == code):
-            raise ValidationError("code", f"There is already a campus with the code {code}.")
-        return Campus.create(code=code, name=name.strip(), city=city.strip())
+            raise ValidationError(
+                "code", _("There is already a campus with the code {code}.").format(code=code))
+        return Campus.create(code=code, name=name, city=city)
 
 
 def add_programme(
     code: str, name_nb: str, name_en: str, department: str, campuses: list[str], years: int = 3
 ) -> Programme:
-    code = code.strip()
+    code = _code(code)
+    name_nb, name_en = clean_text(name_nb)[0], clean_text(name_en)[0]
+    if not name_nb:
+        raise ValidationError("name", _("Name is required."))
     with database.atomic():
         if Programme.get_or_none(Programme.code == code):
-            raise ValidationError("code", f"There is already a programme with the code {code}.")
+            raise ValidationError(
+                "code", _("There is already a programme with the code {code}.").format(code=code))
         if not Department.get_or_none(Department.code == department):
-            raise ValidationError("department", f"No department has the code {department}.")
+            raise ValidationError(
+                "department", _("No department has the code {code}.").format(code=department))
         for campus in campuses:
             if not Campus.get_or_none(Campus.code == campus):
-                raise ValidationError("campus", f"No campus has the code {campus}.")
+                raise ValidationError(
+                    "campus", _("No campus has the code {code}.").format(code=campus))
         programme = Programme.create(
             code=code, name_nb=name_nb, name_en=name_en or name_nb, department=department,
             years=years,
@@ -211,10 +228,16 @@ def add_programme(
 
 def add_option(kind: str, code: str, label_nb: str, label_en: str) -> Option:
     if kind not in OPTION_KINDS:
-        raise ValidationError("kind", f"The kind must be one of {', '.join(OPTION_KINDS)}.")
+        raise ValidationError(
+            "kind", _("The kind must be one of: {kinds}.").format(kinds=", ".join(OPTION_KINDS)))
+    code = _code(code)
+    label_nb, label_en = clean_text(label_nb)[0], clean_text(label_en)[0]
+    if not label_nb:
+        raise ValidationError("name", _("Name is required."))
     with database.atomic():
         if Option.get_or_none((Option.kind == kind) & (Option.code == code)):
-            raise ValidationError("code", f"There is already a {kind} with the code {code}.")
+            raise ValidationError(
+                "code", _("There is already an option with the code {code}.").format(code=code))
         position = Option.select().where(Option.kind == kind).count()
         return Option.create(
             kind=kind, code=code, label_nb=label_nb, label_en=label_en or label_nb,

@@ -181,6 +181,9 @@ def field_label(key: str) -> str:
         "group_pref": _("Group preference"), "interests": _("Interests"),
         "availability": _("Availability"), "friend_email": _("Friend's e-mail"),
         "comment": _("Comment"), "consent": _("Consent"), "status": _("Status"),
+        "group": _("Group"), "kind": _("Kind"), "starts_on": _("Start date"),
+        "ends_on": _("End date"), "code": _("Code"), "role": _("Role"),
+        "capacity": _("Capacity"), "leader": _("Leader"), "department": _("Department"),
     }
     return labels.get(key, key)
 

@@ -1,0 +1,1184 @@
+"""The headless face of Spleis: every job the TUI does, scriptable.
+
+`spleis` alone opens the TUI; `spleis COMMAND ...` works on the database without it.
+Textual and Faker are imported only by the commands that need them, so headless
+commands start fast. Output is plain text: participant names are printed as they
+are, never interpreted as markup.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import functools
+import json
+import os
+import sys
+import unicodedata
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from typing import Any, NoReturn
+
+import click
+import peewee
+
+from spleis_tui import __version__
+from spleis_tui.core import db as core_db
+from spleis_tui.core import export as core_export
+from spleis_tui.core import groups as core_groups
+from spleis_tui.core import leaders as core_leaders
+from spleis_tui.core import reference as core_reference
+from spleis_tui.core import rounds as core_rounds
+from spleis_tui.core import signups as core_signups
+from spleis_tui.core.errors import SpleisError, ValidationError
+from spleis_tui.core.models import (
+    GENDERS,
+    GROUP_PREFS,
+    LANGUAGES,
+    LEADER_ROLES,
+    OPTION_KINDS,
+    ROUND_KINDS,
+    ROUND_STATUSES,
+    SIGNUP_STATUSES,
+    Group,
+    Round,
+)
+from spleis_tui.core.text import clean_text
+from spleis_tui.i18n import LANGUAGES as UI_LANGUAGES
+from spleis_tui.i18n import (
+    _,
+    current_language,
+    language_from_environment,
+    ngettext,
+    set_language,
+)
+from spleis_tui.labels import label
+from spleis_tui.locations import resolve_db
+
+PAGE_SIZE = 1000  # participants fetched per query: memory stays flat for any cohort
+FORMATS = ("table", "csv", "json")
+NO_GROUP = ("-", "none")
+
+
+# Settings shared by every command, and the database opened on first use.
+
+
+@dataclasses.dataclass
+class State:
+    db: str | None
+    lang: str
+    demo: bool
+    connected: bool = False
+
+
+def _state() -> State:
+    state = click.get_current_context().find_object(State)
+    assert state is not None, "commands run below the `spleis` group"
+    return state
+
+
+def connect() -> None:
+    """Open the database the global options name (once per run), seeding an empty demo."""
+    state = _state()
+    if state.connected:
+        return
+    path = resolve_db(state.db, demo=state.demo)
+    try:
+        core_db.open_db(path)
+    except (OSError, peewee.DatabaseError) as error:
+        raise SpleisError(
+            _("Cannot open the database {path}: {reason}").format(
+                path=path, reason=_open_problem(error)
+            )
+        ) from error
+    state.connected = True
+    if state.demo:
+        _seed_demo_if_empty()
+
+
+def needs_db(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Open the database before the command runs; `--help` never gets here, so never opens it."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        connect()
+        return func(*args, **kwargs)
+
+    return wrapper
+
+
+def _seed_demo_if_empty() -> None:
+    if Round.select().exists():
+        return
+    from spleis_tui.core.demo import seed_demo  # Faker: only when a demo is made
+
+    click.echo(_("Creating the demo cohort…"), err=True)
+    with progress_reporter(_("Creating the demo cohort")) as progress:
+        seed_demo(progress=progress)
+
+
+# Errors: one clear line on stderr and exit code 1, never a traceback for a user's mistake.
+
+def field_name(field: str) -> str:
+    """The user's word for a field named in a ValidationError."""
+    return core_signups.field_label(field)
+
+
+def _open_problem(error: BaseException) -> str:
+    # mkdir reports a file in the way of the folder as "File exists": say what it means.
+    if isinstance(error, FileExistsError) and error.filename:
+        return _("{path} is a file, not a folder").format(path=error.filename)
+    return _reason(error)
+
+
+def _reason(error: BaseException) -> str:
+    if isinstance(error, OSError) and error.strerror:
+        return error.strerror
+    return str(error) or error.__class__.__name__
+
+
+def fail(message: str) -> NoReturn:
+    # clean_text folds line breaks too: the error is always exactly one line.
+    click.echo(_("Error: {message}").format(message=plain(message)), err=True)
+    raise click.exceptions.Exit(1)
+
+
+def _silence_broken_pipe() -> NoReturn:
+    # The reader (`| head`) left: point stdout at devnull so the final flush is quiet.
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+    raise click.exceptions.Exit(1)
+
+
+class SpleisGroup(click.Group):
+    """The top-level group: turns the errors a user can cause into one line and exit 1."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except ValidationError as error:
+            fail(f"{field_name(error.field)}: {error.message}")
+        except SpleisError as error:
+            fail(str(error))
+        except BrokenPipeError:
+            _silence_broken_pipe()
+        except OSError as error:
+            where = f" ({error.filename})" if error.filename else ""
+            fail(_reason(error) + where)
+        except peewee.OperationalError as error:
+            fail(_("The database could not do that: {reason}").format(reason=error))
+
+
+# Plain-text output.
+
+
+def plain(value: object) -> str:
+    """Text safe to print: no escape sequences, bidi overrides or line breaks from the data."""
+    text = _as_text(value)
+    if _already_clean(text):
+        return text  # most cells: skip clean_text's regexes
+    return clean_text(text)[0]
+
+
+def _already_clean(text: str) -> bool:
+    # Exactly the texts clean_text returns unchanged: printable (no controls, no Cf such
+    # as bidi marks, no space other than " "), NFC, trimmed, no double spaces.
+    return (
+        text.isprintable()
+        and text.strip() == text
+        and "  " not in text
+        and unicodedata.is_normalized("NFC", text)
+    )
+
+
+def _as_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, list | tuple):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
+def _json_value(value: object) -> object:
+    if isinstance(value, str):
+        return plain(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, list | tuple):
+        return [_json_value(v) for v in value]
+    return value
+
+
+def display_width(text: str) -> int:
+    """Terminal cells a text takes: wide East Asian characters 2, combining marks 0."""
+    if text.isascii():
+        return len(text)
+    width = 0
+    for char in text:
+        if unicodedata.combining(char):
+            continue
+        width += 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
+    return width
+
+
+@dataclasses.dataclass(frozen=True)
+class Column:
+    key: str
+    header: str
+    show: Callable[[Any], str] | None = None  # how the table shows a value (a label for a code)
+
+    def cell(self, row: dict[str, Any]) -> str:
+        value = row.get(self.key)
+        return plain(self.show(value) if self.show else value)
+
+
+Rows = Callable[[], Iterable[dict[str, Any]]]
+
+
+def row_dict(row: object) -> dict[str, Any]:
+    """A core row dataclass as a dict; shallow, since `dataclasses.asdict` deep-copies (slow)."""
+    return dict(vars(row))
+
+
+def emit(rows: Rows, columns: list[Column], fmt: str, *, empty: str) -> None:
+    """Print rows as an aligned table, CSV or JSON. `rows()` may be called twice (table)."""
+    if fmt == "json":
+        _emit_json(rows(), columns)
+    elif fmt == "csv":
+        _emit_csv(rows(), columns)
+    else:
+        _emit_table(rows, columns, empty=empty)
+
+
+def _emit_table(rows: Rows, columns: list[Column], *, empty: str) -> None:
+    # Two passes (widths, then lines) keep memory flat however many rows there are.
+    widths = [display_width(c.header) for c in columns]
+    count = 0
+    for row in rows():
+        count += 1
+        for i, column in enumerate(columns):
+            widths[i] = max(widths[i], display_width(column.cell(row)))
+    if not count:
+        click.echo(empty, err=True)
+        return
+    click.echo(_table_line([c.header for c in columns], widths))
+    click.echo(_table_line(["-" * w for w in widths], widths))
+    for row in rows():
+        click.echo(_table_line([c.cell(row) for c in columns], widths))
+
+
+def _table_line(cells: list[str], widths: list[int]) -> str:
+    padded = [
+        cell + " " * (width - display_width(cell))
+        for cell, width in zip(cells, widths, strict=True)
+    ]
+    return "  ".join(padded).rstrip()
+
+
+def _csv_value(value: object) -> str:
+    # Stable in every UI language, like the export: true/false, codes joined by ";".
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list | tuple):
+        return ";".join(plain(v) for v in value)
+    return plain(value)
+
+
+def _emit_csv(rows: Iterable[dict[str, Any]], columns: list[Column]) -> None:
+    # Keys, not translated headers, and formula-safe cells: people open this in Excel too.
+    values = ([_csv_value(row.get(c.key)) for c in columns] for row in rows)
+    core_export.write_rows(values, sys.stdout, [c.key for c in columns])
+
+
+def _emit_json(rows: Iterable[dict[str, Any]], columns: list[Column]) -> None:
+    # Streamed element by element, so a big round never sits in memory as one string.
+    first = True
+    click.echo("[", nl=False)
+    for row in rows:
+        item = {c.key: _json_value(row.get(c.key)) for c in columns}
+        click.echo(("\n  " if first else ",\n  ") + json.dumps(item, ensure_ascii=False), nl=False)
+        first = False
+    click.echo("\n]" if not first else "]")
+
+
+@contextmanager
+def progress_reporter(text: str) -> Iterator[Callable[[int, int], None] | None]:
+    """A `progress(done, total)` callback drawing a bar on stderr, or None when not a TTY."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    with click.progressbar(length=1, label=text, file=sys.stderr) as bar:
+
+        def update(done: int, total: int) -> None:
+            bar.length = max(total, 1)
+            bar.update(max(0, done - bar.pos))
+
+        yield update
+
+
+# Option types and shared options.
+
+
+class IsoDate(click.ParamType):
+    name = "YYYY-MM-DD"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, dt.date):
+            return value
+        try:
+            return dt.date.fromisoformat(str(value).strip())
+        except ValueError:
+            self.fail(
+                _("{value} is not a date in the form YYYY-MM-DD (such as 2027-01-20).").format(
+                    value=value
+                ),
+                param,
+                ctx,
+            )
+
+
+round_option = click.option(
+    "--round", "round_ref", metavar="R", help=_("Round name or id (default: the current round).")
+)
+format_option = click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default="table",
+    show_default=True,
+    help=_("table for reading; csv (formula-safe) and json for scripts, with stable codes."),
+)
+yes_option = click.option("--yes", "-y", is_flag=True, help=_("Do not ask for confirmation."))
+
+
+def signups_text(count: int) -> str:
+    return ngettext("{n} sign-up", "{n} sign-ups", count).format(n=count)
+
+
+def confirm(question: str, yes: bool) -> None:
+    if not yes:
+        click.confirm(question, abort=True, err=True)
+
+
+def current(round_ref: str | None) -> Round:
+    return core_rounds.find_round(round_ref)
+
+
+# The command tree.
+
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+@click.group(
+    "spleis",
+    cls=SpleisGroup,
+    invoke_without_command=True,
+    context_settings=CONTEXT,
+    help=_(
+        "Run vennespleis, turgrupper and trivselsgrupper. Without a command, "
+        "opens the terminal app."
+    ),
+)
+@click.option(
+    "--db",
+    "db_path",
+    metavar="PATH",
+    help=_("Database file or URL (default: $SPLEIS_DB, else your user data folder)."),
+)
+@click.option(
+    "--lang",
+    type=click.Choice(UI_LANGUAGES),
+    help=_("Language of the interface (default: from your locale)."),
+)
+@click.option(
+    "--demo",
+    is_flag=True,
+    help=_("Use a separate demo database, filled with a made-up cohort the first time."),
+)
+@click.version_option(__version__, prog_name="spleis")
+@click.pass_context
+def cli(ctx: click.Context, db_path: str | None, lang: str | None, demo: bool) -> None:
+    previous = current_language()
+    lang = lang or language_from_environment()
+    set_language(lang)
+    # Close and restore on the way out, so calling main() twice in one process is clean.
+    ctx.call_on_close(lambda: set_language(previous))
+    ctx.call_on_close(core_db.close_db)
+    ctx.obj = State(db=db_path, lang=lang, demo=demo)
+    if ctx.invoked_subcommand is None:
+        open_app(ctx.obj)
+
+
+def open_app(state: State) -> None:
+    connect()
+    from spleis_tui.app import SpleisApp  # Textual costs 0.2 s: only the TUI pays it
+
+    SpleisApp(lang=state.lang, demo=state.demo).run()
+
+
+# spleis seed
+
+
+@cli.command(help=_("Add a made-up, reproducible cohort to a round, for trying things out."))
+@click.option(
+    "--participants",
+    "-n",
+    type=click.IntRange(1, 100_000),
+    required=True,
+    metavar="N",
+    help=_("How many sign-ups to make."),
+)
+@click.option(
+    "--seed",
+    type=int,
+    default=1,
+    show_default=True,
+    help=_("The same seed makes the same cohort."),
+)
+@click.option(
+    "--round", "round_name", metavar="NAME", help=_("Round to add them to (created when missing).")
+)
+@click.option(
+    "--kind",
+    type=click.Choice(ROUND_KINDS),
+    default="vennespleis",
+    show_default=True,
+    help=_("Kind of round, when it is created."),
+)
+@needs_db
+def seed(participants: int, seed: int, round_name: str | None, kind: str) -> None:
+    from spleis_tui.core.cohort import seed_cohort  # Faker: only for this command
+
+    with progress_reporter(_("Creating participants")) as progress:
+        result = seed_cohort(
+            participants, seed, round_name=round_name, kind=kind, progress=progress
+        )
+    click.echo(
+        _("Added {signups} ({withdrawn} withdrawn) to {round} in {seconds:.1f} s.").format(
+            signups=signups_text(result.participants),
+            withdrawn=result.withdrawn,
+            round=plain(result.round_name),
+            seconds=result.seconds,
+        )
+    )
+    if result.skipped:
+        click.echo(_("Skipped {n} already in the round.").format(n=result.skipped))
+
+
+# spleis rounds
+
+
+@cli.group(help=_("Rounds: one run of a measure, such as Vennespleis vår 2027."))
+def rounds() -> None:
+    pass
+
+
+@rounds.command("list", help=_("List the rounds; * marks the current one."))
+@format_option
+@needs_db
+def rounds_list(fmt: str) -> None:
+    found = core_rounds.current_round()
+    current_id = found.id if found else None
+    rows = [{**row_dict(r), "current": r.id == current_id} for r in core_rounds.list_rounds()]
+    columns = [
+        Column("current", "", show=lambda v: "*" if v else ""),
+        Column("id", _("Id")),
+        Column("name", _("Name")),
+        Column("kind", _("Kind"), show=lambda v: label("kind", v)),
+        Column("status", _("Status"), show=lambda v: label("round_status", v)),
+        Column("starts_on", _("Starts")),
+        Column("ends_on", _("Ends")),
+        Column("active", _("Active")),
+        Column("withdrawn", _("Withdrawn")),
+    ]
+    emit(lambda: rows, columns, fmt, empty=_("There are no rounds yet."))
+
+
+@rounds.command("create", help=_("Create a round and make it the current one."))
+@click.argument("name")
+@click.option(
+    "--kind",
+    type=click.Choice(ROUND_KINDS),
+    default="vennespleis",
+    show_default=True,
+    help=_("What the round is."),
+)
+@click.option("--starts", type=IsoDate(), help=_("First day, such as 2027-01-20."))
+@click.option("--ends", type=IsoDate(), help=_("Last day, such as 2027-03-01."))
+@click.option(
+    "--privacy-note",
+    metavar="TEXT",
+    help=_("What participants are told about their data (default: a standard note)."),
+)
+@needs_db
+def rounds_create(
+    name: str, kind: str, starts: dt.date | None, ends: dt.date | None, privacy_note: str | None
+) -> None:
+    created = core_rounds.create_round(
+        name, kind, starts_on=starts, ends_on=ends, privacy_note=privacy_note
+    )
+    click.echo(
+        _("Created the round {name} (id {id}); it is now the current round.").format(
+            name=plain(created.name), id=created.id
+        )
+    )
+
+
+@rounds.command("use", help=_("Make a round the current one."))
+@click.argument("round_ref", metavar="R")
+@needs_db
+def rounds_use(round_ref: str) -> None:
+    found = core_rounds.set_current_round(current(round_ref).id)
+    click.echo(_("The current round is now {name}.").format(name=plain(found.name)))
+
+
+@rounds.command("status", help=_("Set a round's status."))
+@click.argument("round_ref", metavar="R")
+@click.argument("status", type=click.Choice(ROUND_STATUSES))
+@needs_db
+def rounds_status(round_ref: str, status: str) -> None:
+    found = current(round_ref)
+    core_rounds.set_round_status(found.id, status)
+    click.echo(
+        _("The status of {name} is now: {status}.").format(
+            name=plain(found.name), status=label("round_status", status)
+        )
+    )
+
+
+@rounds.command("delete", help=_("Erase a round with all its sign-ups, groups and leaders."))
+@click.argument("round_ref", metavar="R")
+@yes_option
+@needs_db
+def rounds_delete(round_ref: str, yes: bool) -> None:
+    found = current(round_ref)
+    count = core_signups.ParticipantQuery(round_id=found.id).count()
+    confirm(
+        _(
+            "Erase the round {name} with its {signups}, groups and leaders? This cannot be undone."
+        ).format(name=plain(found.name), signups=signups_text(count)),
+        yes,
+    )
+    erased = core_rounds.delete_round(found.id)
+    click.echo(
+        _("Erased the round {name} and its {signups}.").format(
+            name=plain(found.name), signups=signups_text(erased)
+        )
+    )
+
+
+# spleis participants
+
+
+@cli.group(help=_("Participants: the people signed up for a round."))
+def participants() -> None:
+    pass
+
+
+def participant_columns() -> list[Column]:
+    return [
+        Column("name", _("Name")),
+        Column("email", _("E-mail")),
+        Column("phone", _("Phone")),
+        Column("gender", _("Gender"), show=lambda v: label("gender", v)),
+        Column("age", _("Age")),
+        Column("campus", _("Campus")),
+        Column("programme", _("Programme")),
+        Column("language", _("Language"), show=lambda v: label("language", v)),
+        Column("group_pref", _("Group preference"), show=lambda v: label("group_pref", v)),
+        Column("status", _("Status"), show=lambda v: label("status", v)),
+        Column("group", _("Group")),
+    ]
+
+
+def participant_rows(query: core_signups.ParticipantQuery) -> Iterator[dict[str, Any]]:
+    """Every row the query matches, fetched a page at a time."""
+    offset = 0
+    while True:
+        page = query.page(offset, PAGE_SIZE)
+        for row in page:
+            yield row_dict(row)
+        if len(page) < PAGE_SIZE:
+            return
+        offset += PAGE_SIZE
+
+
+@participants.command("list", help=_("List a round's sign-ups, filtered in the database."))
+@round_option
+@click.option("--search", default="", help=_("Words to find in name, e-mail or programme."))
+@click.option("--campus", default="", help=_("Campus code, such as gloshaugen."))
+@click.option("--gender", type=click.Choice(GENDERS), help=_("Only this gender."))
+@click.option("--language", type=click.Choice(LANGUAGES), help=_("Only this language."))
+@click.option("--status", type=click.Choice(SIGNUP_STATUSES), help=_("Only this status."))
+@format_option
+@needs_db
+def participants_list(
+    round_ref: str | None,
+    search: str,
+    campus: str,
+    gender: str | None,
+    language: str | None,
+    status: str | None,
+    fmt: str,
+) -> None:
+    query = core_signups.ParticipantQuery(
+        round_id=current(round_ref).id,
+        search=search,
+        campus=campus,
+        gender=gender or "",
+        language=language or "",
+        status=status or "",
+    )
+    emit(lambda: participant_rows(query), participant_columns(), fmt, empty=_("No sign-ups match."))
+
+
+# CLI option -> sign-up field. Options that were not given are left out, so `edit`
+# changes only what it is told to.
+_SIGNUP_FIELDS = {
+    "name": "name",
+    "email": "email",
+    "phone": "phone",
+    "gender": "gender",
+    "age": "age",
+    "campus": "campus",
+    "programme": "programme",
+    "year": "year_of_study",
+    "language": "language",
+    "group_pref": "group_pref",
+    "interest": "interests",
+    "availability": "availability",
+    "friend": "friend_email",
+    "comment": "comment",
+}
+
+
+def signup_options(*, adding: bool) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """The answer options shared by `participants add` and `participants edit`."""
+    options = [
+        click.option("--name", required=adding, help=_("Full name.")),
+        click.option("--email", required=adding, help=_("E-mail address.")),
+        click.option("--phone", help=_("Phone number, such as +47 912 34 567.")),
+        click.option("--gender", type=click.Choice(GENDERS), help=_("Gender.")),
+        # Age and year are checked by core, so the error names the field like the app does.
+        click.option("--age", metavar="N", help=_("Age in years.")),
+        click.option("--campus", help=_("Campus code, such as gloshaugen.")),
+        click.option("--programme", help=_("Study programme code, such as MTDT.")),
+        click.option("--year", metavar="N", help=_("Year of study.")),
+        click.option("--language", type=click.Choice(LANGUAGES), help=_("Language for the group.")),
+        click.option(
+            "--group-pref",
+            type=click.Choice(GROUP_PREFS),
+            help=_("Same-gender, mixed or any group."),
+        ),
+        click.option(
+            "--interest",
+            multiple=True,
+            metavar="CODE",
+            help=_('An interest code; repeat for more. "" clears them.'),
+        ),
+        click.option(
+            "--availability",
+            multiple=True,
+            metavar="CODE",
+            help=_('An availability code; repeat for more. "" clears them.'),
+        ),
+        click.option("--friend", metavar="EMAIL", help=_("E-mail of a friend to be grouped with.")),
+        click.option("--comment", help=_("Free-text comment.")),
+    ]
+
+    def decorate(func: Callable[..., Any]) -> Callable[..., Any]:
+        for option in reversed(options):
+            func = option(func)
+        return func
+
+    return decorate
+
+
+def signup_data(values: dict[str, Any]) -> dict[str, Any]:
+    data: dict[str, Any] = {}
+    for option, field in _SIGNUP_FIELDS.items():
+        value = values.get(option)
+        if value is None or value == ():
+            continue
+        data[field] = list(value) if isinstance(value, tuple) else value
+    return data
+
+
+@participants.command("add", help=_("Sign somebody up for a round."))
+@round_option
+@signup_options(adding=True)
+@click.option(
+    "--consent",
+    is_flag=True,
+    help=_("The participant has agreed to the round's privacy note (required)."),
+)
+@needs_db
+def participants_add(round_ref: str | None, consent: bool, **values: Any) -> None:
+    found = current(round_ref)
+    ref = core_reference.load_reference()
+    signup = core_signups.add_signup(found.id, signup_data(values), ref, consent=consent)
+    click.echo(
+        _("Added {name} to {round}.").format(name=plain(signup.name), round=plain(found.name))
+    )
+
+
+@participants.command("edit", help=_("Change a sign-up's answers; only the options given change."))
+@click.argument("who", metavar="EMAIL")  # not "email": --email sets a new address
+@round_option
+@signup_options(adding=False)
+@needs_db
+def participants_edit(who: str, round_ref: str | None, **values: Any) -> None:
+    found = current(round_ref)
+    signup = core_signups.find_signup(found.id, who)
+    data = signup_data(values)
+    if not data:
+        raise click.UsageError(_("Give at least one option to change."))
+    updated = core_signups.update_signup(signup.id, data, core_reference.load_reference())
+    click.echo(_("Updated {name}.").format(name=plain(updated.name)))
+
+
+def _set_status(email: str, round_ref: str | None, status: str) -> None:
+    signup = core_signups.find_signup(current(round_ref).id, email)
+    core_signups.set_status(signup.id, status)
+    message = _("{name} has withdrawn.") if status == "withdrawn" else _("{name} is active again.")
+    click.echo(message.format(name=plain(signup.name)))
+
+
+@participants.command("withdraw", help=_("Mark a sign-up as withdrawn; it leaves its group."))
+@click.argument("email")
+@round_option
+@needs_db
+def participants_withdraw(email: str, round_ref: str | None) -> None:
+    _set_status(email, round_ref, "withdrawn")
+
+
+@participants.command("reactivate", help=_("Make a withdrawn sign-up active again."))
+@click.argument("email")
+@round_option
+@needs_db
+def participants_reactivate(email: str, round_ref: str | None) -> None:
+    _set_status(email, round_ref, "active")
+
+
+@participants.command("delete", help=_("Erase a sign-up from one round."))
+@click.argument("email")
+@round_option
+@yes_option
+@needs_db
+def participants_delete(email: str, round_ref: str | None, yes: bool) -> None:
+    found = current(round_ref)
+    signup = core_signups.find_signup(found.id, email)
+    confirm(
+        _("Erase {name}'s sign-up for {round}?").format(
+            name=plain(signup.name), round=plain(found.name)
+        ),
+        yes,
+    )
+    core_signups.delete_signup(signup.id)
+    click.echo(
+        _("Erased {name}'s sign-up for {round}.").format(
+            name=plain(signup.name), round=plain(found.name)
+        )
+    )
+
+
+@participants.command("erase", help=_("Erase everything stored about an e-mail, in every round."))
+@click.argument("email")
+@yes_option
+@needs_db
+def participants_erase(email: str, yes: bool) -> None:
+    confirm(
+        _("Erase everything stored about {email} in every round? This cannot be undone.").format(
+            email=plain(email)
+        ),
+        yes,
+    )
+    count = core_signups.erase_person(email)
+    click.echo(
+        _("Erased everything stored about {email} ({signups}).").format(
+            email=plain(email), signups=signups_text(count)
+        )
+    )
+
+
+# spleis groups
+
+
+@cli.group(help=_("Groups in a round, edited by hand."))
+def groups() -> None:
+    pass
+
+
+def find_group(round_ref: str | None, group_ref: str) -> Group:
+    return core_groups.find_group(current(round_ref).id, group_ref)
+
+
+@groups.command("list", help=_("List a round's groups, or with --members everybody in them."))
+@round_option
+@click.option("--members", is_flag=True, help=_("One row per member instead of per group."))
+@format_option
+@needs_db
+def groups_list(round_ref: str | None, members: bool, fmt: str) -> None:
+    round_id = current(round_ref).id
+    if members:
+        empty = _("No groups have members.")
+        emit(lambda: member_rows(round_id), member_columns(), fmt, empty=empty)
+        return
+    rows = [
+        {**row_dict(g), "campuses": [c for c in g.campuses if c]}
+        for g in core_groups.list_groups(round_id)
+    ]
+    columns = [
+        Column("id", _("Id")),
+        Column("name", _("Name")),
+        Column("size", _("Size")),
+        Column("leader", _("Leader")),
+        Column("locked", _("Locked")),
+        Column("campuses", _("Campuses")),
+    ]
+    emit(lambda: rows, columns, fmt, empty=_("This round has no groups yet."))
+
+
+def member_rows(round_id: int) -> Iterator[dict[str, Any]]:
+    for group in core_groups.list_groups(round_id):
+        for member in core_groups.group_members(group.id):
+            yield {"group": group.name, **row_dict(member)}
+
+
+def member_columns() -> list[Column]:
+    return [
+        Column("group", _("Group")),
+        Column("name", _("Name")),
+        Column("email", _("E-mail")),
+        Column("gender", _("Gender"), show=lambda v: label("gender", v)),
+        Column("age", _("Age")),
+        Column("campus", _("Campus")),
+        Column("programme", _("Programme")),
+        Column("language", _("Language"), show=lambda v: label("language", v)),
+    ]
+
+
+@groups.command("create", help=_("Create an empty group (named Group N unless you name it)."))
+@click.argument("name", required=False)
+@round_option
+@needs_db
+def groups_create(name: str | None, round_ref: str | None) -> None:
+    group = core_groups.create_group(current(round_ref).id, name)
+    click.echo(_("Created {name}.").format(name=plain(group.name)))
+
+
+@groups.command("rename", help=_("Rename a group."))
+@click.argument("group_ref", metavar="GROUP")
+@click.argument("new_name", metavar="NEWNAME")
+@round_option
+@needs_db
+def groups_rename(group_ref: str, new_name: str, round_ref: str | None) -> None:
+    group = find_group(round_ref, group_ref)
+    old = group.name
+    renamed = core_groups.rename_group(group.id, new_name)
+    click.echo(_("Renamed {old} to {new}.").format(old=plain(old), new=plain(renamed.name)))
+
+
+def _lock(group_ref: str, round_ref: str | None, locked: bool) -> None:
+    group = core_groups.set_locked(find_group(round_ref, group_ref).id, locked)
+    message = _("Locked {name}.") if locked else _("Unlocked {name}.")
+    click.echo(message.format(name=plain(group.name)))
+
+
+@groups.command("lock", help=_("Lock a group, so nobody is moved in or out of it."))
+@click.argument("group_ref", metavar="GROUP")
+@round_option
+@needs_db
+def groups_lock(group_ref: str, round_ref: str | None) -> None:
+    _lock(group_ref, round_ref, True)
+
+
+@groups.command("unlock", help=_("Unlock a group."))
+@click.argument("group_ref", metavar="GROUP")
+@round_option
+@needs_db
+def groups_unlock(group_ref: str, round_ref: str | None) -> None:
+    _lock(group_ref, round_ref, False)
+
+
+@groups.command("dissolve", help=_("Delete a group; its members stay in the round."))
+@click.argument("group_ref", metavar="GROUP")
+@round_option
+@yes_option
+@needs_db
+def groups_dissolve(group_ref: str, round_ref: str | None, yes: bool) -> None:
+    group = find_group(round_ref, group_ref)
+    confirm(_("Dissolve {name}?").format(name=plain(group.name)), yes)
+    count = core_groups.dissolve_group(group.id)
+    click.echo(
+        ngettext(
+            "Dissolved {name}; {n} member is now without a group.",
+            "Dissolved {name}; {n} members are now without a group.",
+            count,
+        ).format(name=plain(group.name), n=count)
+    )
+
+
+@groups.command("move", help=_("Put a participant in a group; GROUP - takes them out of theirs."))
+@click.argument("email")
+@click.argument("group_ref", metavar="GROUP")
+@round_option
+@needs_db
+def groups_move(email: str, group_ref: str, round_ref: str | None) -> None:
+    round_id = current(round_ref).id
+    signup = core_signups.find_signup(round_id, email)
+    if group_ref.strip().lower() in NO_GROUP:
+        core_groups.move_member(signup.id, None)
+        click.echo(_("{name} is now without a group.").format(name=plain(signup.name)))
+        return
+    group = core_groups.find_group(round_id, group_ref)
+    core_groups.move_member(signup.id, group.id)
+    click.echo(
+        _("Moved {name} to {group}.").format(name=plain(signup.name), group=plain(group.name))
+    )
+
+
+@groups.command("leader", help=_("Give a group a leader (e-mail, name or id); - removes it."))
+@click.argument("group_ref", metavar="GROUP")
+@click.argument("leader_ref", metavar="LEADER")
+@round_option
+@needs_db
+def groups_leader(group_ref: str, leader_ref: str, round_ref: str | None) -> None:
+    round_id = current(round_ref).id
+    group = core_groups.find_group(round_id, group_ref)
+    if leader_ref.strip().lower() in NO_GROUP:
+        core_groups.set_group_leader(group.id, None)
+        click.echo(_("{group} has no leader now.").format(group=plain(group.name)))
+        return
+    leader = core_leaders.find_leader(round_id, leader_ref)
+    core_groups.set_group_leader(group.id, leader.id)
+    click.echo(
+        _("{name} now leads {group}.").format(name=plain(leader.name), group=plain(group.name))
+    )
+
+
+# spleis leaders
+
+
+@cli.group(help=_("Leaders: trivselsledere and turledere."))
+def leaders() -> None:
+    pass
+
+
+@leaders.command("list", help=_("List a round's leaders and how many groups each has."))
+@round_option
+@format_option
+@needs_db
+def leaders_list(round_ref: str | None, fmt: str) -> None:
+    rows = [row_dict(r) for r in core_leaders.list_leaders(current(round_ref).id)]
+    columns = [
+        Column("id", _("Id")),
+        Column("name", _("Name")),
+        Column("email", _("E-mail")),
+        Column("phone", _("Phone")),
+        Column("campus", _("Campus")),
+        Column("role", _("Role"), show=lambda v: label("role", v)),
+        Column("capacity", _("Capacity")),
+        Column("groups", _("Groups")),
+    ]
+    emit(lambda: rows, columns, fmt, empty=_("This round has no leaders yet."))
+
+
+@leaders.command("add", help=_("Add a leader to a round."))
+@round_option
+@click.option("--name", required=True, help=_("Full name."))
+@click.option("--email", required=True, help=_("E-mail address."))
+@click.option("--phone", default="", help=_("Phone number."))
+@click.option("--campus", default="", help=_("Campus code, such as gloshaugen."))
+@click.option(
+    "--role",
+    type=click.Choice(LEADER_ROLES),
+    default="trivselsleder",
+    show_default=True,
+    help=_("What the leader does."),
+)
+@click.option(
+    "--capacity",
+    metavar="N",
+    default="2",
+    show_default=True,
+    help=_("How many groups the leader can take."),
+)
+@needs_db
+def leaders_add(round_ref: str | None, **values: Any) -> None:
+    found = current(round_ref)
+    leader = core_leaders.add_leader(found.id, values, core_reference.load_reference())
+    click.echo(
+        _("Added {name} as a leader in {round}.").format(
+            name=plain(leader.name), round=plain(found.name)
+        )
+    )
+
+
+@leaders.command("remove", help=_("Remove a leader (e-mail, name or id); their groups stay."))
+@click.argument("leader_ref", metavar="LEADER")
+@round_option
+@yes_option
+@needs_db
+def leaders_remove(leader_ref: str, round_ref: str | None, yes: bool) -> None:
+    leader = core_leaders.find_leader(current(round_ref).id, leader_ref)
+    confirm(_("Remove the leader {name}?").format(name=plain(leader.name)), yes)
+    core_leaders.delete_leader(leader.id)
+    click.echo(_("Removed the leader {name}.").format(name=plain(leader.name)))
+
+
+# spleis reference
+
+REFERENCE_KINDS = ("campuses", "programmes", "interests", "availability")
+
+
+@cli.group(help=_("Reference data: campuses, study programmes and answer options."))
+def reference() -> None:
+    pass
+
+
+@reference.command("list", help=_("List campuses, programmes, interests or availability options."))
+@click.argument("kind", type=click.Choice(REFERENCE_KINDS))
+@format_option
+@needs_db
+def reference_list(kind: str, fmt: str) -> None:
+    rows, columns = reference_table(kind, core_reference.load_reference(), current_language())
+    emit(lambda: rows, columns, fmt, empty=_("Nothing here yet."))
+
+
+def reference_table(
+    kind: str, ref: core_reference.Reference, lang: str
+) -> tuple[list[dict[str, Any]], list[Column]]:
+    if kind == "campuses":
+        rows = [{"code": c.code, "name": c.name, "city": c.city} for c in ref.campuses.values()]
+        return rows, [
+            Column("code", _("Code")),
+            Column("name", _("Name")),
+            Column("city", _("City")),
+        ]
+    if kind == "programmes":
+        rows = [
+            {
+                "code": p.code,
+                "name": p.name(lang),
+                "department": p.department,
+                "faculty": p.faculty,
+                "years": p.years,
+                "campuses": list(p.campuses),
+            }
+            for p in ref.programmes.values()
+        ]
+        return rows, [
+            Column("code", _("Code")),
+            Column("name", _("Name")),
+            Column("department", _("Department")),
+            Column("faculty", _("Faculty")),
+            Column("years", _("Years")),
+            Column("campuses", _("Campuses")),
+        ]
+    option_kind = "interest" if kind == "interests" else "availability"
+    rows = [
+        {"code": o.code, "label": o.label(lang)} for o in ref.options.get(option_kind, {}).values()
+    ]
+    return rows, [Column("code", _("Code")), Column("label", _("Label"))]
+
+
+@reference.command("add-campus", help=_("Add a campus."))
+@click.argument("code")
+@click.argument("name")
+@click.option("--city", default="", help=_("The city it is in."))
+@needs_db
+def reference_add_campus(code: str, name: str, city: str) -> None:
+    campus = core_reference.add_campus(code, name, city)
+    click.echo(
+        _("Added the campus {name} ({code}).").format(
+            name=plain(campus.name), code=plain(campus.code)
+        )
+    )
+
+
+@reference.command("add-programme", help=_("Add a study programme."))
+@click.argument("code")
+@click.argument("name_nb", metavar="NAME_NB")
+@click.option("--name-en", default="", help=_("English name (default: the Norwegian one)."))
+@click.option("--department", required=True, metavar="D", help=_("Department code, such as IDI."))
+@click.option(
+    "--campus",
+    "campuses",
+    required=True,
+    multiple=True,
+    metavar="C",
+    help=_("Campus code it is taught on; repeat for more."),
+)
+@click.option(
+    "--years", type=click.IntRange(1, 8), default=3, show_default=True, help=_("Length in years.")
+)
+@needs_db
+def reference_add_programme(
+    code: str, name_nb: str, name_en: str, department: str, campuses: tuple[str, ...], years: int
+) -> None:
+    programme = core_reference.add_programme(
+        code, name_nb, name_en, department, list(campuses), years
+    )
+    click.echo(_("Added the programme {code}.").format(code=plain(programme.code)))
+
+
+@reference.command("add-option", help=_("Add an answer option for interests or availability."))
+@click.argument("kind", type=click.Choice(OPTION_KINDS))
+@click.argument("code")
+@click.argument("label_nb", metavar="LABEL_NB")
+@click.option("--label-en", default="", help=_("English label (default: the Norwegian one)."))
+@needs_db
+def reference_add_option(kind: str, code: str, label_nb: str, label_en: str) -> None:
+    option = core_reference.add_option(kind, code, label_nb, label_en)
+    click.echo(_("Added the {kind} option {code}.").format(kind=kind, code=plain(option.code)))
+
+
+# spleis export
+
+
+@cli.group(help=_("Export data for spreadsheets and other tools."))
+def export() -> None:
+    pass
+
+
+@export.command(
+    "participants",
+    help=_(
+        "Write a round's sign-ups as CSV with stable codes, safe to open in Excel. "
+        "A file gets a BOM so Excel reads æøå right; - writes to stdout without one."
+    ),
+)
+@round_option
+@click.option("-o", "--output", required=True, metavar="FILE", help=_("File to write, or -."))
+@needs_db
+def export_participants(round_ref: str | None, output: str) -> None:
+    found = current(round_ref)
+    if output == "-":
+        count = core_export.write_participants_csv(found.id, sys.stdout)
+        click.echo(_("Exported {signups}.").format(signups=signups_text(count)), err=True)
+        return
+    try:
+        count = core_export.export_participants_csv(found.id, output)
+    except OSError as error:
+        raise SpleisError(
+            _("Cannot write {path}: {reason}").format(path=output, reason=_reason(error))
+        ) from error
+    click.echo(
+        _("Exported {signups} from {round} to {path}.").format(
+            signups=signups_text(count), round=plain(found.name), path=output
+        ),
+        err=True,
+    )
+
+
+def main() -> None:
+    """The `spleis` console script."""
+    cli(prog_name="spleis")
