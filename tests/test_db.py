@@ -31,9 +31,8 @@ def test_write_transactions_take_the_write_lock_at_once(db_path, db):
     # read-then-write could lose a race halfway through.
     other = sqlite3.connect(db_path, timeout=0)
     try:
-        with db.atomic():
-            with pytest.raises(sqlite3.OperationalError, match="locked"):
-                other.execute("BEGIN IMMEDIATE")
+        with db.atomic(), pytest.raises(sqlite3.OperationalError, match="locked"):
+            other.execute("BEGIN IMMEDIATE")
         other.execute("BEGIN IMMEDIATE")
         other.rollback()
     finally:
@@ -70,7 +69,7 @@ def test_an_empty_file_is_migrated_to_the_latest_schema(tmp_path):
 def test_reopening_runs_no_migration_twice(db_path):
     open_db(db_path)
     close_db()
-    database = open_db(db_path)
+    open_db(db_path)
     try:
         assert SchemaVersion.select().count() == 1
     finally:
@@ -90,7 +89,7 @@ def test_pending_migrations_run_in_order(db_path, monkeypatch):
 
 
 def test_a_file_from_a_newer_version_is_refused(db_path):
-    database = open_db(db_path)
+    open_db(db_path)
     SchemaVersion.create(version=LATEST_VERSION + 5)
     close_db()
     with pytest.raises(SpleisError, match="newer Spleis"):

@@ -25,8 +25,7 @@ from tests.factories import person
 @pytest.fixture
 def people(ref, round_id):
     return [
-        add_signup(round_id, person(name=f"P{i}", email=f"p{i}@stud.ntnu.no"), ref,
-                   consent=True).id
+        add_signup(round_id, person(name=f"P{i}", email=f"p{i}@stud.ntnu.no"), ref, consent=True).id
         for i in range(4)
     ]
 
@@ -97,8 +96,9 @@ def test_groups_page_and_search(round_id):
 
 
 def test_a_leader_takes_a_group(ref, round_id):
-    leader = add_leader(round_id, {"name": "Lea", "email": "lea@ntnu.no",
-                                   "campus": "gloshaugen"}, ref)
+    leader = add_leader(
+        round_id, {"name": "Lea", "email": "lea@ntnu.no", "campus": "gloshaugen"}, ref
+    )
     group = create_group(round_id)
     set_group_leader(group.id, leader.id)
     assert list_groups(round_id)[0].leader == "Lea"

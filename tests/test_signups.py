@@ -150,11 +150,18 @@ def test_deleting_a_round_erases_its_people(ref, round_id):
 
 def _cohort(ref, round_id, names):
     for i, name in enumerate(names):
-        add_signup(round_id, person(name=name, email=f"p{i}@stud.ntnu.no",
-                                    campus="dragvoll" if i % 3 else "gloshaugen",
-                                    programme="BPSY" if i % 3 else "MTDT",
-                                    gender="man" if i % 2 else "woman"),
-                   ref, consent=True)
+        add_signup(
+            round_id,
+            person(
+                name=name,
+                email=f"p{i}@stud.ntnu.no",
+                campus="dragvoll" if i % 3 else "gloshaugen",
+                programme="BPSY" if i % 3 else "MTDT",
+                gender="man" if i % 2 else "woman",
+            ),
+            ref,
+            consent=True,
+        )
 
 
 def test_search_matches_name_email_and_programme_in_any_case(ref, round_id):
@@ -174,10 +181,14 @@ def test_filters_combine(ref, round_id):
     assert ParticipantQuery(round_id=round_id, status="withdrawn").count() == 0
 
 
-@settings(max_examples=15, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(page_size=st.integers(1, 30), order=st.sampled_from(["name", "age", "campus", "group"]),
-       descending=st.booleans())
+@settings(
+    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    page_size=st.integers(1, 30),
+    order=st.sampled_from(["name", "age", "campus", "group"]),
+    descending=st.booleans(),
+)
 def test_pages_cover_every_row_exactly_once(ref, round_id, page_size, order, descending):
     if SignUp.select().count() == 0:
         _cohort(ref, round_id, [f"Person {i % 7}" for i in range(23)])

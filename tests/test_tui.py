@@ -69,8 +69,11 @@ async def test_search_and_filter_narrow_the_table(demo_db):
         await pilot.press("slash", *surname.lower())
         await settle(pilot)
         assert 0 < table.total < everyone
-        assert all(surname.lower() in name.lower() or surname.lower() in str(
-            table.get_row_at(i)[-1]).lower() for i, name in enumerate(cell_texts(table)))
+        assert all(
+            surname.lower() in name.lower()
+            or surname.lower() in str(table.get_row_at(i)[-1]).lower()
+            for i, name in enumerate(cell_texts(table))
+        )
         assert target.name in cell_texts(table)
 
         # Tab from the search box to the campus filter, open it, take the first campus.
@@ -79,9 +82,15 @@ async def test_search_and_filter_narrow_the_table(demo_db):
         await pilot.press("down", "enter")  # campuses are sorted by name: Dragvoll first
         await settle(pilot)
         assert app.screen.query_one("#campus", Select).value == "dragvoll"
-        expected = SignUp.select().where(
-            (SignUp.round == app.round_id) & (SignUp.campus == "dragvoll")
-            & SignUp.search_key.contains(surname.lower())).count()
+        expected = (
+            SignUp.select()
+            .where(
+                (SignUp.round == app.round_id)
+                & (SignUp.campus == "dragvoll")
+                & SignUp.search_key.contains(surname.lower())
+            )
+            .count()
+        )
         assert table.total == expected
         assert set(cell_texts(table, 2)) <= {"Dragvoll"}
 
@@ -231,8 +240,9 @@ async def test_pages_move_through_a_large_round(db):
     ref = load_reference()
     round_id = create_round("Stor").id
     for i in range(120):
-        add_signup(round_id, person(name=f"Person {i:03d}", email=f"p{i}@stud.ntnu.no"), ref,
-                   consent=True)
+        add_signup(
+            round_id, person(name=f"Person {i:03d}", email=f"p{i}@stud.ntnu.no"), ref, consent=True
+        )
     app = SpleisApp()
     async with app.run_test(size=SIZE) as pilot:
         table = await open_participants(pilot)
@@ -294,9 +304,11 @@ async def test_help_lists_the_keys_of_the_screen(demo_db):
 
 async def test_the_dashboard_shows_who_has_no_group(demo_db):
     round_id = current_round().id
-    ungrouped = SignUp.select().where(
-        (SignUp.round == round_id) & (SignUp.status == "active") & SignUp.group.is_null()
-    ).count()
+    ungrouped = (
+        SignUp.select()
+        .where((SignUp.round == round_id) & (SignUp.status == "active") & SignUp.group.is_null())
+        .count()
+    )
     app = SpleisApp()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)

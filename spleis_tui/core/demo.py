@@ -33,8 +33,7 @@ def seed_demo(
     earlier_size: int = EARLIER_SIZE,
 ) -> None:
     """Fill an empty, open database with the demo rounds. Deterministic."""
-    earlier = seed_cohort(earlier_size, 2026, round_name=EARLIER_ROUND,
-                          today=dt.date(2026, 9, 1))
+    earlier = seed_cohort(earlier_size, 2026, round_name=EARLIER_ROUND, today=dt.date(2026, 9, 1))
     with database.atomic():
         _group_by_hand(earlier.round_id, share=1.0)
     set_round_status(earlier.round_id, "closed")
@@ -42,9 +41,11 @@ def seed_demo(
     current = seed_cohort(size, 2021, round_name=DEMO_ROUND, progress=progress)
     with database.atomic():
         Round.update(starts_on=dt.date(2027, 1, 20), ends_on=dt.date(2027, 3, 3)).where(
-            Round.id == current.round_id).execute()
+            Round.id == current.round_id
+        ).execute()
         Round.update(starts_on=dt.date(2026, 9, 1), ends_on=dt.date(2026, 10, 15)).where(
-            Round.id == earlier.round_id).execute()
+            Round.id == earlier.round_id
+        ).execute()
         _add_leaders(current.round_id)
         _group_by_hand(current.round_id, share=SHARE_GROUPED)
     set_current_round(current.round_id)
@@ -98,4 +99,5 @@ def _group_by_hand(round_id: int, *, share: float) -> None:
                 locked=number % 9 == 0,
             )
             SignUp.update(group=group.id).where(
-                SignUp.id.in_(ids[start:start + GROUP_SIZE])).execute()
+                SignUp.id.in_(ids[start : start + GROUP_SIZE])
+            ).execute()

@@ -46,16 +46,23 @@ def count_groups(round_id: int, search: str = "") -> int:
 
 
 def list_groups(
-    round_id: int, *, offset: int = 0, limit: int | None = None, search: str = "",
-    order_by: str = "name", descending: bool = False,
+    round_id: int,
+    *,
+    offset: int = 0,
+    limit: int | None = None,
+    search: str = "",
+    order_by: str = "name",
+    descending: bool = False,
 ) -> list[GroupRow]:
     """Groups of a round with leader and size; one page of them when `limit` is given."""
     size = fn.COUNT(SignUp.id)
-    column = {"name": Group.name, "leader": Leader.name, "size": size,
-              "locked": Group.locked}.get(order_by, Group.name)
+    column = {"name": Group.name, "leader": Leader.name, "size": size, "locked": Group.locked}.get(
+        order_by, Group.name
+    )
     query = (
-        Group.select(Group.id, Group.name, Group.locked, Leader.name.alias("leader_name"),
-                     size.alias("size"))
+        Group.select(
+            Group.id, Group.name, Group.locked, Leader.name.alias("leader_name"), size.alias("size")
+        )
         .join(Leader, JOIN.LEFT_OUTER, on=(Group.leader == Leader.id))
         .switch(Group)
         .join(SignUp, JOIN.LEFT_OUTER, on=(SignUp.group == Group.id))
@@ -78,8 +85,12 @@ def list_groups(
             campuses.setdefault(group_id, set()).add(campus)
     return [
         GroupRow(
-            id=r["id"], name=r["name"], leader=r["leader_name"] or "", locked=bool(r["locked"]),
-            size=int(r["size"]), campuses=tuple(sorted(campuses.get(r["id"], ()))),
+            id=r["id"],
+            name=r["name"],
+            leader=r["leader_name"] or "",
+            locked=bool(r["locked"]),
+            size=int(r["size"]),
+            campuses=tuple(sorted(campuses.get(r["id"], ()))),
         )
         for r in rows
     ]
@@ -88,8 +99,14 @@ def list_groups(
 def group_members(group_id: int) -> list[MemberRow]:
     query = (
         SignUp.select(
-            SignUp.id, SignUp.name, SignUp.email, SignUp.gender, SignUp.age, SignUp.campus,
-            SignUp.programme, SignUp.language,
+            SignUp.id,
+            SignUp.name,
+            SignUp.email,
+            SignUp.gender,
+            SignUp.age,
+            SignUp.campus,
+            SignUp.programme,
+            SignUp.language,
         )
         .where(SignUp.group == group_id)
         .order_by(SignUp.name, SignUp.id)
@@ -121,21 +138,19 @@ def _clean_name(round_id: int, name: str, *, except_id: int | None = None) -> st
         raise ValidationError("name", _("A group needs a name."))
     if len(name) > 100:
         raise ValidationError("name", _("A group name can have at most 100 characters."))
-    clash = Group.select().where(
-        (Group.round == round_id) & (fn.LOWER(Group.name) == name.lower())
-    )
+    clash = Group.select().where((Group.round == round_id) & (fn.LOWER(Group.name) == name.lower()))
     if except_id is not None:
         clash = clash.where(Group.id != except_id)
     if clash.exists():
         raise ValidationError(
-            "name", _("There is already a group called {name}.").format(name=name))
+            "name", _("There is already a group called {name}.").format(name=name)
+        )
     return name
 
 
 def next_group_name(round_id: int) -> str:
     taken = {
-        name.lower()
-        for (name,) in Group.select(Group.name).where(Group.round == round_id).tuples()
+        name.lower() for (name,) in Group.select(Group.name).where(Group.round == round_id).tuples()
     }
     number = len(taken) + 1
     while _("Group {number}").format(number=number).lower() in taken:
@@ -168,7 +183,8 @@ def set_locked(group_id: int, locked: bool) -> Group:
 def _refuse_if_locked(group: Group) -> None:
     if group.locked:
         raise ValidationError(
-            "group", _("{name} is locked. Unlock it first.").format(name=group.name))
+            "group", _("{name} is locked. Unlock it first.").format(name=group.name)
+        )
 
 
 def dissolve_group(group_id: int) -> int:
@@ -176,8 +192,9 @@ def dissolve_group(group_id: int) -> int:
     with database.atomic():
         group = get_group(group_id)
         _refuse_if_locked(group)
-        count = SignUp.update(group=None, updated_at=utcnow()).where(
-            SignUp.group == group.id).execute()
+        count = (
+            SignUp.update(group=None, updated_at=utcnow()).where(SignUp.group == group.id).execute()
+        )
         group.delete_instance()
         return count
 
@@ -197,8 +214,9 @@ def move_member(signup_id: int, group_id: int | None) -> SignUp:
             _refuse_if_locked(target)
             if signup.status != "active":
                 raise ValidationError(
-                    "status", _("{name} has withdrawn and cannot join a group.").format(
-                        name=signup.name))
+                    "status",
+                    _("{name} has withdrawn and cannot join a group.").format(name=signup.name),
+                )
         signup.group = group_id
         signup.updated_at = utcnow()
         signup.save()

@@ -53,8 +53,13 @@ def validate_leader(data: Mapping[str, object], ref: Reference) -> dict:
     if not 1 <= capacity <= 50:
         raise ValidationError("capacity", _("Capacity must be a whole number from 1 to 50."))
     return {
-        "name": name, "email": email, "email_key": normalise_email(email), "phone": phone,
-        "campus": campus, "role": role, "capacity": capacity,
+        "name": name,
+        "email": email,
+        "email_key": normalise_email(email),
+        "phone": phone,
+        "campus": campus,
+        "role": role,
+        "capacity": capacity,
     }
 
 
@@ -62,28 +67,34 @@ def add_leader(round_id: int, data: Mapping[str, object], ref: Reference) -> Lea
     values = validate_leader(data, ref)
     with database.atomic():
         clash = Leader.select().where(
-            (Leader.round == round_id) & (Leader.email_key == values["email_key"]))
+            (Leader.round == round_id) & (Leader.email_key == values["email_key"])
+        )
         if clash.exists():
             raise ValidationError(
-                "email", _("{email} is already a leader in this round.").format(
-                    email=values["email"]))
+                "email",
+                _("{email} is already a leader in this round.").format(email=values["email"]),
+            )
         return Leader.create(round=round_id, **values)
 
 
 def update_leader(leader_id: int, data: Mapping[str, object], ref: Reference) -> Leader:
     with database.atomic():
         leader = get_leader(leader_id)
-        merged = {k: getattr(leader, k) for k in
-                  ("name", "email", "phone", "campus", "role", "capacity")}
+        merged = {
+            k: getattr(leader, k) for k in ("name", "email", "phone", "campus", "role", "capacity")
+        }
         merged.update(data)
         values = validate_leader(merged, ref)
         clash = Leader.select().where(
-            (Leader.round == leader.round_id) & (Leader.email_key == values["email_key"])
-            & (Leader.id != leader.id))
+            (Leader.round == leader.round_id)
+            & (Leader.email_key == values["email_key"])
+            & (Leader.id != leader.id)
+        )
         if clash.exists():
             raise ValidationError(
-                "email", _("{email} is already a leader in this round.").format(
-                    email=values["email"]))
+                "email",
+                _("{email} is already a leader in this round.").format(email=values["email"]),
+            )
         for key, value in values.items():
             setattr(leader, key, value)
         leader.save()
@@ -100,10 +111,12 @@ def get_leader(leader_id: int) -> Leader:
 def find_leader(round_id: int, ref: str) -> Leader:
     text = ref.strip()
     leader = Leader.get_or_none(
-        (Leader.round == round_id) & (Leader.email_key == normalise_email(text)))
+        (Leader.round == round_id) & (Leader.email_key == normalise_email(text))
+    )
     if leader is None:
         leader = Leader.get_or_none(
-            (Leader.round == round_id) & (fn.LOWER(Leader.name) == text.lower()))
+            (Leader.round == round_id) & (fn.LOWER(Leader.name) == text.lower())
+        )
     if leader is None and text.isdigit():
         leader = Leader.get_or_none((Leader.round == round_id) & (Leader.id == int(text)))
     if leader is None:
@@ -126,6 +139,15 @@ def list_leaders(round_id: int) -> list[LeaderRow]:
         .order_by(Leader.name)
     )
     return [
-        LeaderRow(l.id, l.name, l.email, l.phone, l.campus, l.role, l.capacity, int(l.n_groups))
-        for l in query
+        LeaderRow(
+            row.id,
+            row.name,
+            row.email,
+            row.phone,
+            row.campus,
+            row.role,
+            row.capacity,
+            int(row.n_groups),
+        )
+        for row in query
     ]

@@ -195,7 +195,8 @@ def add_campus(code: str, name: str, city: str = "") -> Campus:
     with database.atomic():
         if Campus.get_or_none(Campus.code == code):
             raise ValidationError(
-                "code", _("There is already a campus with the code {code}.").format(code=code))
+                "code", _("There is already a campus with the code {code}.").format(code=code)
+            )
         return Campus.create(code=code, name=name, city=city)
 
 
@@ -209,16 +210,22 @@ def add_programme(
     with database.atomic():
         if Programme.get_or_none(Programme.code == code):
             raise ValidationError(
-                "code", _("There is already a programme with the code {code}.").format(code=code))
+                "code", _("There is already a programme with the code {code}.").format(code=code)
+            )
         if not Department.get_or_none(Department.code == department):
             raise ValidationError(
-                "department", _("No department has the code {code}.").format(code=department))
+                "department", _("No department has the code {code}.").format(code=department)
+            )
         for campus in campuses:
             if not Campus.get_or_none(Campus.code == campus):
                 raise ValidationError(
-                    "campus", _("No campus has the code {code}.").format(code=campus))
+                    "campus", _("No campus has the code {code}.").format(code=campus)
+                )
         programme = Programme.create(
-            code=code, name_nb=name_nb, name_en=name_en or name_nb, department=department,
+            code=code,
+            name_nb=name_nb,
+            name_en=name_en or name_nb,
+            department=department,
             years=years,
         )
         for campus in campuses:
@@ -229,7 +236,8 @@ def add_programme(
 def add_option(kind: str, code: str, label_nb: str, label_en: str) -> Option:
     if kind not in OPTION_KINDS:
         raise ValidationError(
-            "kind", _("The kind must be one of: {kinds}.").format(kinds=", ".join(OPTION_KINDS)))
+            "kind", _("The kind must be one of: {kinds}.").format(kinds=", ".join(OPTION_KINDS))
+        )
     code = _code(code)
     label_nb, label_en = clean_text(label_nb)[0], clean_text(label_en)[0]
     if not label_nb:
@@ -237,9 +245,13 @@ def add_option(kind: str, code: str, label_nb: str, label_en: str) -> Option:
     with database.atomic():
         if Option.get_or_none((Option.kind == kind) & (Option.code == code)):
             raise ValidationError(
-                "code", _("There is already an option with the code {code}.").format(code=code))
+                "code", _("There is already an option with the code {code}.").format(code=code)
+            )
         position = Option.select().where(Option.kind == kind).count()
         return Option.create(
-            kind=kind, code=code, label_nb=label_nb, label_en=label_en or label_nb,
+            kind=kind,
+            code=code,
+            label_nb=label_nb,
+            label_en=label_en or label_nb,
             position=position,
         )

@@ -58,10 +58,16 @@ def create_round(
         )
     if starts_on and ends_on and ends_on < starts_on:
         raise ValidationError("ends_on", _("The round cannot end before it starts."))
-    note = _(DEFAULT_PRIVACY_NOTE) if privacy_note is None else clean_text(privacy_note, multiline=True)[0]
+    note = (
+        _(DEFAULT_PRIVACY_NOTE)
+        if privacy_note is None
+        else clean_text(privacy_note, multiline=True)[0]
+    )
     with database.atomic():
         if Round.select().where(fn.LOWER(Round.name) == name.lower()).exists():
-            raise ValidationError("name", _("There is already a round called {name}.").format(name=name))
+            raise ValidationError(
+                "name", _("There is already a round called {name}.").format(name=name)
+            )
         created = Round.create(
             name=name, kind=kind, starts_on=starts_on, ends_on=ends_on, privacy_note=note
         )
@@ -81,8 +87,14 @@ def list_rounds() -> list[RoundRow]:
     )
     return [
         RoundRow(
-            r.id, r.name, r.kind, r.status, r.starts_on, r.ends_on,
-            int(r.n_active or 0), int(r.n_withdrawn or 0),
+            r.id,
+            r.name,
+            r.kind,
+            r.status,
+            r.starts_on,
+            r.ends_on,
+            int(r.n_active or 0),
+            int(r.n_withdrawn or 0),
         )
         for r in query
     ]

@@ -36,9 +36,23 @@ MIN_AGE, MAX_AGE = 15, 99
 
 # The fields a sign-up form carries, in the order forms and exports show them.
 FIELDS = (
-    "name", "email", "phone", "gender", "age", "birth_year", "campus", "programme",
-    "department", "faculty", "year_of_study", "language", "group_pref", "interests",
-    "availability", "friend_email", "comment",
+    "name",
+    "email",
+    "phone",
+    "gender",
+    "age",
+    "birth_year",
+    "campus",
+    "programme",
+    "department",
+    "faculty",
+    "year_of_study",
+    "language",
+    "group_pref",
+    "interests",
+    "availability",
+    "friend_email",
+    "comment",
 )
 
 
@@ -88,8 +102,10 @@ def validate_signup(
         cleaned = cleaned or was_cleaned
         if len(value) > limit:
             raise ValidationError(
-                key, _("{field} is too long (at most {limit} characters).").format(
-                    field=field_label(key), limit=limit)
+                key,
+                _("{field} is too long (at most {limit} characters).").format(
+                    field=field_label(key), limit=limit
+                ),
             )
         return value
 
@@ -112,12 +128,22 @@ def validate_signup(
         raise ValidationError("gender", _("Choose a gender from the list."))
     out["gender"] = gender
 
-    age = _as_int(data, "age", MIN_AGE, MAX_AGE,
-                  _("Age must be a whole number from {low} to {high}.").format(
-                      low=MIN_AGE, high=MAX_AGE))
-    birth_year = _as_int(data, "birth_year", today.year - MAX_AGE, today.year - MIN_AGE,
-                         _("Birth year must be from {low} to {high}.").format(
-                             low=today.year - MAX_AGE, high=today.year - MIN_AGE))
+    age = _as_int(
+        data,
+        "age",
+        MIN_AGE,
+        MAX_AGE,
+        _("Age must be a whole number from {low} to {high}.").format(low=MIN_AGE, high=MAX_AGE),
+    )
+    birth_year = _as_int(
+        data,
+        "birth_year",
+        today.year - MAX_AGE,
+        today.year - MIN_AGE,
+        _("Birth year must be from {low} to {high}.").format(
+            low=today.year - MAX_AGE, high=today.year - MIN_AGE
+        ),
+    )
     if age is None and birth_year is not None:
         age = today.year - birth_year
     out["age"], out["birth_year"] = age, birth_year
@@ -130,18 +156,21 @@ def validate_signup(
     info = ref.programmes.get(programme)
     if programme and info is None:
         raise ValidationError(
-            "programme", _("{value} is not a known study programme.").format(value=programme))
+            "programme", _("{value} is not a known study programme.").format(value=programme)
+        )
     if info is not None and campus and campus not in info.campuses:
         raise ValidationError(
             "programme",
             _("{programme} is not taught on {campus}.").format(
-                programme=info.name_en, campus=ref.campus_name(campus)),
+                programme=info.name_en, campus=ref.campus_name(campus)
+            ),
         )
     out["programme"] = programme
     out["department"] = str(data.get("department") or (info.department if info else "")).strip()
     out["faculty"] = str(data.get("faculty") or (info.faculty if info else "")).strip()
-    out["year_of_study"] = _as_int(data, "year_of_study", 1, 8,
-                                   _("Year of study must be from 1 to 8."))
+    out["year_of_study"] = _as_int(
+        data, "year_of_study", 1, 8, _("Year of study must be from 1 to 8.")
+    )
 
     language = str(data.get("language") or "both")
     if language not in LANGUAGES:
@@ -157,13 +186,15 @@ def validate_signup(
         unknown = [c for c in codes if c not in ref.options.get(kind, {})]
         if unknown:
             raise ValidationError(
-                key, _("Unknown option: {value}.").format(value=", ".join(unknown)))
+                key, _("Unknown option: {value}.").format(value=", ".join(unknown))
+            )
         out[key] = join_codes(codes)
 
     friend = text("friend_email", limit=320)
     if friend and not is_valid_email(friend):
         raise ValidationError(
-            "friend_email", _("{value} is not an e-mail address.").format(value=friend))
+            "friend_email", _("{value} is not an e-mail address.").format(value=friend)
+        )
     if friend and normalise_email(friend) == normalise_email(email):
         raise ValidationError("friend_email", _("The friend's e-mail is the participant's own."))
     out["friend_email"] = friend
@@ -174,16 +205,33 @@ def validate_signup(
 
 def field_label(key: str) -> str:
     labels = {
-        "name": _("Name"), "email": _("E-mail"), "phone": _("Phone"), "gender": _("Gender"),
-        "age": _("Age"), "birth_year": _("Birth year"), "campus": _("Campus"),
-        "programme": _("Programme"), "department": _("Department"), "faculty": _("Faculty"),
-        "year_of_study": _("Year of study"), "language": _("Language"),
-        "group_pref": _("Group preference"), "interests": _("Interests"),
-        "availability": _("Availability"), "friend_email": _("Friend's e-mail"),
-        "comment": _("Comment"), "consent": _("Consent"), "status": _("Status"),
-        "group": _("Group"), "kind": _("Kind"), "starts_on": _("Start date"),
-        "ends_on": _("End date"), "code": _("Code"), "role": _("Role"),
-        "capacity": _("Capacity"), "leader": _("Leader"), "department": _("Department"),
+        "name": _("Name"),
+        "email": _("E-mail"),
+        "phone": _("Phone"),
+        "gender": _("Gender"),
+        "age": _("Age"),
+        "birth_year": _("Birth year"),
+        "campus": _("Campus"),
+        "programme": _("Programme"),
+        "department": _("Department"),
+        "faculty": _("Faculty"),
+        "year_of_study": _("Year of study"),
+        "language": _("Language"),
+        "group_pref": _("Group preference"),
+        "interests": _("Interests"),
+        "availability": _("Availability"),
+        "friend_email": _("Friend's e-mail"),
+        "comment": _("Comment"),
+        "consent": _("Consent"),
+        "status": _("Status"),
+        "group": _("Group"),
+        "kind": _("Kind"),
+        "starts_on": _("Start date"),
+        "ends_on": _("End date"),
+        "code": _("Code"),
+        "role": _("Role"),
+        "capacity": _("Capacity"),
+        "leader": _("Leader"),
     }
     return labels.get(key, key)
 
@@ -237,15 +285,21 @@ def update_signup(signup_id: int, data: Mapping[str, object], ref: Reference) ->
         values["cleaned"] = values["cleaned"] or signup.cleaned
         if normalise_email(values["email"]) != signup.person.email_key:
             person = _person_for(values["email"])
-            clash = SignUp.select().where(
-                (SignUp.round == signup.round_id) & (SignUp.person == person)
-                & (SignUp.id != signup.id)
-            ).exists()
+            clash = (
+                SignUp.select()
+                .where(
+                    (SignUp.round == signup.round_id)
+                    & (SignUp.person == person)
+                    & (SignUp.id != signup.id)
+                )
+                .exists()
+            )
             if clash:
                 raise ValidationError(
                     "email",
                     _("{email} has already signed up for this round.").format(
-                        email=values["email"]),
+                        email=values["email"]
+                    ),
                 )
             old_person = signup.person_id
             signup.person = person
@@ -276,8 +330,9 @@ def find_signup(round_id: int, email: str) -> SignUp:
         .first()
     )
     if signup is None:
-        raise NotFound(_("Nobody with the e-mail {email} has signed up for this round.").format(
-            email=email))
+        raise NotFound(
+            _("Nobody with the e-mail {email} has signed up for this round.").format(email=email)
+        )
     return signup
 
 
@@ -387,16 +442,31 @@ class ParticipantQuery:
 
     def page(self, offset: int, limit: int) -> list[ParticipantRow]:
         column = {
-            "name": SignUp.name, "email": SignUp.email, "age": SignUp.age,
-            "campus": SignUp.campus, "programme": SignUp.programme,
-            "language": SignUp.language, "status": SignUp.status, "group": Group.name,
+            "name": SignUp.name,
+            "email": SignUp.email,
+            "age": SignUp.age,
+            "campus": SignUp.campus,
+            "programme": SignUp.programme,
+            "language": SignUp.language,
+            "status": SignUp.status,
+            "group": Group.name,
         }.get(self.order_by, SignUp.name)
         ordering = [column.desc() if self.descending else column.asc(), SignUp.id.asc()]
         query = (
             SignUp.select(
-                SignUp.id, SignUp.name, SignUp.email, SignUp.phone, SignUp.gender, SignUp.age,
-                SignUp.campus, SignUp.programme, SignUp.language, SignUp.group_pref,
-                SignUp.status, SignUp.cleaned, Group.name.alias("group_name"),
+                SignUp.id,
+                SignUp.name,
+                SignUp.email,
+                SignUp.phone,
+                SignUp.gender,
+                SignUp.age,
+                SignUp.campus,
+                SignUp.programme,
+                SignUp.language,
+                SignUp.group_pref,
+                SignUp.status,
+                SignUp.cleaned,
+                Group.name.alias("group_name"),
             )
             .join(Group, JOIN.LEFT_OUTER, on=(SignUp.group == Group.id))
             .where(self._where())
@@ -407,9 +477,19 @@ class ParticipantQuery:
         )
         return [
             ParticipantRow(
-                id=r[0], name=r[1], email=r[2], phone=r[3], gender=r[4], age=r[5],
-                campus=r[6], programme=r[7], language=r[8], group_pref=r[9],
-                status=r[10], cleaned=bool(r[11]), group=r[12] or "",
+                id=r[0],
+                name=r[1],
+                email=r[2],
+                phone=r[3],
+                gender=r[4],
+                age=r[5],
+                campus=r[6],
+                programme=r[7],
+                language=r[8],
+                group_pref=r[9],
+                status=r[10],
+                cleaned=bool(r[11]),
+                group=r[12] or "",
             )
             for r in query
         ]
@@ -417,10 +497,7 @@ class ParticipantQuery:
 
 def signups_for_export(round_id: int) -> Iterable[SignUp]:
     return (
-        SignUp.select()
-        .where(SignUp.round == round_id)
-        .order_by(SignUp.name, SignUp.id)
-        .iterator()
+        SignUp.select().where(SignUp.round == round_id).order_by(SignUp.name, SignUp.id).iterator()
     )
 
 

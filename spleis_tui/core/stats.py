@@ -55,7 +55,9 @@ def round_stats(round_id: int) -> RoundStats:
     stats.groups = Group.select().where(Group.round == round_id).count()
     stats.grouped = (
         SignUp.select()
-        .where((SignUp.round == round_id) & (SignUp.status == "active") & SignUp.group.is_null(False))
+        .where(
+            (SignUp.round == round_id) & (SignUp.status == "active") & SignUp.group.is_null(False)
+        )
         .count()
     )
     stats.by_campus = _counts(round_id, SignUp.campus)

@@ -4,16 +4,41 @@ translated key descriptions, and reloading when the round or the language change
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import TypeVar
 
 from textual.app import ComposeResult
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Header
 
 from spleis_tui.i18n import _, current_language
 from spleis_tui.widgets.navbar import NavBar
 
 
-class SpleisScreen(Screen):
+class TranslatedBindings:
+    """Binding descriptions are English msgids; translate them where the footer reads them."""
+
+    @property
+    def active_bindings(self):
+        return {
+            key: active._replace(
+                binding=replace(active.binding, description=_(active.binding.description))
+            )
+            for key, active in super().active_bindings.items()
+        }
+
+
+ResultT = TypeVar("ResultT")
+
+
+class SpleisModal(TranslatedBindings, ModalScreen[ResultT]):
+    """A dialog over a screen, with a footer of its own keys."""
+
+    def on_mount(self) -> None:
+        # Textual calls every class's on_mount, so subclasses need not call this.
+        self.mount(Footer(compact=True))
+
+
+class SpleisScreen(TranslatedBindings, Screen):
     """A top-level section. Subclasses set SECTION and implement `compose_body` and `reload`."""
 
     SECTION = ""
@@ -23,16 +48,6 @@ class SpleisScreen(Screen):
         super().__init__()
         self._composed_language = current_language()
         self._seen_round: int | None = None
-
-    @property
-    def active_bindings(self):
-        # Descriptions are English msgids; translate them where the footer reads them.
-        return {
-            key: active._replace(
-                binding=replace(active.binding, description=_(active.binding.description))
-            )
-            for key, active in super().active_bindings.items()
-        }
 
     @property
     def round_id(self) -> int | None:

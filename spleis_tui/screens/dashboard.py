@@ -49,7 +49,8 @@ class DashboardScreen(SpleisScreen):
     def reload(self) -> None:
         if not self.round_id:
             self.query_one("#round-info", Static).update(
-                Text(_("There is no round yet. Press F6 to create one.")))
+                Text(_("There is no round yet. Press F6 to create one."))
+            )
             return
         self._load(self.round_id)
 
@@ -86,13 +87,22 @@ class DashboardScreen(SpleisScreen):
             self.query_one(f"#fig-{key}", Figure).show(value, caption)
         ref, lang = self.app.ref, current_language()
         ungrouped = dict(stats.ungrouped_by_campus)
-        self._breakdown("campus", _("By campus"), [
-            (ref.campus_name(code), n, ungrouped.get(code, 0)) for code, n in stats.by_campus
-        ], _("no group"))
-        self._breakdown("gender", _("By gender"), [
-            (labels.label("gender", code), n, None) for code, n in stats.by_gender])
-        self._breakdown("language", _("By language"), [
-            (labels.label("language", code), n, None) for code, n in stats.by_language])
+        self._breakdown(
+            "campus",
+            _("By campus"),
+            [(ref.campus_name(code), n, ungrouped.get(code, 0)) for code, n in stats.by_campus],
+            _("no group"),
+        )
+        self._breakdown(
+            "gender",
+            _("By gender"),
+            [(labels.label("gender", code), n, None) for code, n in stats.by_gender],
+        )
+        self._breakdown(
+            "language",
+            _("By language"),
+            [(labels.label("language", code), n, None) for code, n in stats.by_language],
+        )
         top = stats.by_programme[:8]
         rest = sum(n for _code, n in stats.by_programme[8:])
         rows = [(ref.programme_name(code, lang) or "–", n, None) for code, n in top]
@@ -101,12 +111,21 @@ class DashboardScreen(SpleisScreen):
         self._breakdown("programme", _("Largest programmes"), rows)
 
     def _breakdown(
-        self, key: str, title: str, rows: list[tuple[str, int, int | None]],
+        self,
+        key: str,
+        title: str,
+        rows: list[tuple[str, int, int | None]],
         extra_title: str = "",
     ) -> None:
         total = sum(n for _label, n, _extra in rows) or 1
-        table = Table(title=title, title_justify="left", box=None, expand=True,
-                      show_header=bool(extra_title), padding=(0, 1))
+        table = Table(
+            title=title,
+            title_justify="left",
+            box=None,
+            expand=True,
+            show_header=bool(extra_title),
+            padding=(0, 1),
+        )
         table.add_column("", ratio=3, no_wrap=True, overflow="ellipsis")
         table.add_column("", justify="right")
         table.add_column("", ratio=2, no_wrap=True)

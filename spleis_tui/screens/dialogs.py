@@ -8,14 +8,14 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Label, OptionList
 from textual.widgets.option_list import Option
 
 from spleis_tui.i18n import N_, _
+from spleis_tui.screens.base import SpleisModal
 
 
-class ConfirmScreen(ModalScreen[bool]):
+class ConfirmScreen(SpleisModal[bool]):
     """Ask before something that cannot be undone. The question is plain text."""
 
     BINDINGS = [
@@ -45,7 +45,7 @@ class ConfirmScreen(ModalScreen[bool]):
         self.dismiss(answer)
 
 
-class PickScreen(ModalScreen[str | None]):
+class PickScreen(SpleisModal[str | None]):
     """Choose one of several items; returns its id, or None when cancelled."""
 
     BINDINGS = [Binding("escape", "cancel", N_("Cancel"), id="pick.cancel")]
@@ -75,7 +75,7 @@ class PickScreen(ModalScreen[str | None]):
         self.dismiss(None)
 
 
-class TextPrompt(ModalScreen[str | None]):
+class TextPrompt(SpleisModal[str | None]):
     """Ask for one line of text, such as a new name."""
 
     BINDINGS = [Binding("escape", "cancel", N_("Cancel"), id="prompt.cancel")]

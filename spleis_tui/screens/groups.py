@@ -77,12 +77,14 @@ class GroupsScreen(SpleisScreen):
     def on_mount(self) -> None:
         members = self.query_one("#member-table", DataTable)
         for key, title, width in (
-            ("name", N_("Name"), 20), ("gender", N_("Gender"), 10), ("age", N_("Age"), 3),
-            ("programme", N_("Programme"), 16), ("campus", N_("Campus"), 11),
+            ("name", N_("Name"), 20),
+            ("gender", N_("Gender"), 10),
+            ("age", N_("Age"), 3),
+            ("programme", N_("Programme"), 16),
+            ("campus", N_("Campus"), 11),
             ("language", N_("Language"), 9),
         ):
             members.add_column(Text(_(title)), key=key, width=width)
-        super().on_mount()
 
     @property
     def table(self) -> PagedTable:
@@ -98,9 +100,14 @@ class GroupsScreen(SpleisScreen):
     def _load(self, request: PageRequest) -> tuple[int | None, list[GroupRow]]:
         round_id = self.round_id or 0
         total = count_groups(round_id, self.search) if request.with_count else None
-        rows = list_groups(round_id, offset=request.offset, limit=request.limit,
-                           search=self.search, order_by=request.order_by,
-                           descending=request.descending)
+        rows = list_groups(
+            round_id,
+            offset=request.offset,
+            limit=request.limit,
+            search=self.search,
+            order_by=request.order_by,
+            descending=request.descending,
+        )
         return total, rows
 
     def _cells(self, row: GroupRow) -> tuple[str, list[Text]]:
@@ -116,8 +123,10 @@ class GroupsScreen(SpleisScreen):
             text = _("No groups yet. Press n to make one, or use matching.")
         else:
             text = _("{first}–{last} of {total}").format(
-                first=number(event.offset + 1), last=number(event.offset + event.shown),
-                total=number(event.total))
+                first=number(event.offset + 1),
+                last=number(event.offset + event.shown),
+                total=number(event.total),
+            )
         self.query_one("#groups-status", Label).update(Text(text))
         self._show_members()
 
@@ -237,21 +246,22 @@ class GroupsScreen(SpleisScreen):
             if name is not None:
                 self._attempt(lambda: rename_group(group.id, name), select_key=str(group.id))
 
-        self.app.push_screen(TextPrompt(_("New name for {name}").format(name=group.name),
-                                        group.name), done)
+        self.app.push_screen(
+            TextPrompt(_("New name for {name}").format(name=group.name), group.name), done
+        )
 
     def action_toggle_lock(self) -> None:
         group = self._group()
         if group is not None:
-            self._attempt(lambda: set_locked(group.id, not group.locked),
-                          select_key=str(group.id))
+            self._attempt(lambda: set_locked(group.id, not group.locked), select_key=str(group.id))
 
     def action_dissolve(self) -> None:
         group = self._group()
         if group is None:
             return
         question = _("Dissolve {name}? Its {n} members stay in the round without a group.").format(
-            name=group.name, n=group.size)
+            name=group.name, n=group.size
+        )
 
         def done(yes: bool | None) -> None:
             if yes:
@@ -265,14 +275,19 @@ class GroupsScreen(SpleisScreen):
         if member is None or group is None:
             return
         others = [g for g in list_groups(self.round_id) if g.id != group.id]
-        items = [(str(g.id), _("{name} ({size} members)").format(name=g.name, size=g.size)
-                  + (" 🔒" if g.locked else "")) for g in others]
+        items = [
+            (
+                str(g.id),
+                _("{name} ({size} members)").format(name=g.name, size=g.size)
+                + (" 🔒" if g.locked else ""),
+            )
+            for g in others
+        ]
         title = _("Move {name} to which group?").format(name=member.name)
 
         def done(choice: str | None) -> None:
             if choice is not None:
-                self._attempt(lambda: move_member(member.id, int(choice)),
-                              select_key=str(group.id))
+                self._attempt(lambda: move_member(member.id, int(choice)), select_key=str(group.id))
 
         self.app.push_screen(PickScreen(title, items), done)
 
@@ -288,16 +303,19 @@ class GroupsScreen(SpleisScreen):
             return
         leaders = list_leaders(self.round_id)
         items = [("-", _("No leader"))] + [
-            (str(l.id), f"{l.name} · {self.app.ref.campus_name(l.campus)} · "
-             + _("{n} of {capacity} groups").format(n=l.groups, capacity=l.capacity))
-            for l in leaders
+            (
+                str(leader.id),
+                f"{leader.name} · {self.app.ref.campus_name(leader.campus)} · "
+                + _("{n} of {capacity} groups").format(n=leader.groups, capacity=leader.capacity),
+            )
+            for leader in leaders
         ]
 
         def done(choice: str | None) -> None:
             if choice is not None:
                 leader = None if choice == "-" else int(choice)
-                self._attempt(lambda: set_group_leader(group.id, leader),
-                              select_key=str(group.id))
+                self._attempt(lambda: set_group_leader(group.id, leader), select_key=str(group.id))
 
         self.app.push_screen(
-            PickScreen(_("Leader for {name}").format(name=group.name), items), done)
+            PickScreen(_("Leader for {name}").format(name=group.name), items), done
+        )

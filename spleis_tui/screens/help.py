@@ -7,14 +7,15 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.widgets import Label, Static
 
 from spleis_tui.i18n import N_, _
+from spleis_tui.screens.base import SpleisModal
 from spleis_tui.widgets.navbar import SECTIONS
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(SpleisModal[None]):
     BINDINGS = [Binding("escape,f1,q", "close", N_("Close"), id="help.close")]
 
     def __init__(self, screen: Screen) -> None:
@@ -26,11 +27,16 @@ class HelpScreen(ModalScreen[None]):
             yield Label(_("Keys"), classes="dialog-title")
             with VerticalScroll():
                 yield Static(self._keys_table(), id="keys")
-                yield Static(Text(_(
-                    "Every key is also in the command palette (Ctrl+P). Click a section in "
-                    "the bar at the top, or a key in the footer, to use the mouse. "
-                    "F9 switches between English and Norwegian."
-                ), style="dim"))
+                yield Static(
+                    Text(
+                        _(
+                            "Every key is also in the command palette (Ctrl+P). Click a section in "
+                            "the bar at the top, or a key in the footer, to use the mouse. "
+                            "F9 switches between English and Norwegian."
+                        ),
+                        style="dim",
+                    )
+                )
 
     def _keys_table(self) -> Table:
         table = Table(box=None, show_header=False, padding=(0, 2))

@@ -6,7 +6,6 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select
 
 from spleis_tui import labels
@@ -15,14 +14,19 @@ from spleis_tui.core.leaders import add_leader, update_leader
 from spleis_tui.core.models import Leader
 from spleis_tui.core.reference import Reference
 from spleis_tui.i18n import N_, _
+from spleis_tui.screens.base import SpleisModal
 
 FIELD_LABELS = {
-    "name": N_("Name"), "email": N_("E-mail"), "phone": N_("Phone"), "campus": N_("Campus"),
-    "role": N_("Role"), "capacity": N_("Groups they can take"),
+    "name": N_("Name"),
+    "email": N_("E-mail"),
+    "phone": N_("Phone"),
+    "campus": N_("Campus"),
+    "role": N_("Role"),
+    "capacity": N_("Groups they can take"),
 }
 
 
-class LeaderForm(ModalScreen[int | None]):
+class LeaderForm(SpleisModal[int | None]):
     BINDINGS = [
         Binding("ctrl+s", "save", N_("Save"), id="leader_form.save"),
         Binding("escape", "cancel", N_("Cancel"), id="leader_form.cancel"),
@@ -42,17 +46,26 @@ class LeaderForm(ModalScreen[int | None]):
             "name": Input(str(self._value("name")), id="f-name"),
             "email": Input(str(self._value("email")), id="f-email"),
             "phone": Input(str(self._value("phone")), id="f-phone"),
-            "campus": Select([(c.name, code) for code, c in self.ref.campuses.items()],
-                             value=self._value("campus") or Select.NULL,
-                             prompt=_("Choose a campus"), id="f-campus"),
-            "role": Select(labels.choices("role"), value=self._value("role", "trivselsleder"),
-                           allow_blank=False, id="f-role"),
+            "campus": Select(
+                [(c.name, code) for code, c in self.ref.campuses.items()],
+                value=self._value("campus") or Select.NULL,
+                prompt=_("Choose a campus"),
+                id="f-campus",
+            ),
+            "role": Select(
+                labels.choices("role"),
+                value=self._value("role", "trivselsleder"),
+                allow_blank=False,
+                id="f-role",
+            ),
             "capacity": Input(str(self._value("capacity", 2)), type="integer", id="f-capacity"),
         }
         with Vertical(classes="dialog form-dialog small-form"):
-            yield Label(_("Edit leader") if self.leader else _("Add leader"),
-                        classes="dialog-title")
+            yield Label(
+                _("Edit leader") if self.leader else _("Add leader"), classes="dialog-title"
+            )
             for key, widget in widgets.items():
+                widget.compact = True
                 with Horizontal(classes="form-row"):
                     yield Label(_(FIELD_LABELS[key]), classes="form-label")
                     yield widget

@@ -19,8 +19,12 @@ from spleis_tui.screens.leader_form import LeaderForm
 from spleis_tui.widgets.plain import plain
 
 COLUMNS = (
-    ("name", N_("Name"), 20), ("email", N_("E-mail"), 22), ("phone", N_("Phone"), 13),
-    ("campus", N_("Campus"), 10), ("role", N_("Role"), 13), ("groups", N_("Groups"), 6),
+    ("name", N_("Name"), 20),
+    ("email", N_("E-mail"), 22),
+    ("phone", N_("Phone"), 13),
+    ("campus", N_("Campus"), 10),
+    ("role", N_("Role"), 13),
+    ("groups", N_("Groups"), 6),
 )
 
 
@@ -46,7 +50,6 @@ class LeadersScreen(SpleisScreen):
         table = self.query_one(DataTable)
         for key, title, width in COLUMNS:
             table.add_column(Text(_(title)), key=key, width=width)
-        super().on_mount()
 
     def reload(self, select_key: str | None = None) -> None:
         if self.round_id:
@@ -70,8 +73,12 @@ class LeadersScreen(SpleisScreen):
             if row.groups > row.capacity:
                 load.stylize("bold red")
             table.add_row(
-                plain(row.name), plain(row.email), plain(row.phone),
-                plain(ref.campus_name(row.campus)), Text(labels.label("role", row.role)), load,
+                plain(row.name),
+                plain(row.email),
+                plain(row.phone),
+                plain(ref.campus_name(row.campus)),
+                Text(labels.label("role", row.role)),
+                load,
                 key=str(row.id),
             )
         if select_key and select_key in table.rows:
@@ -79,11 +86,15 @@ class LeadersScreen(SpleisScreen):
         elif rows:
             table.move_cursor(row=min(keep, len(rows) - 1), animate=False)
         capacity = sum(r.capacity for r in rows)
-        text = ngettext(
-            "{n} leader, who can take {capacity} groups.",
-            "{n} leaders, who can take {capacity} groups in all.", len(rows),
-        ).format(n=len(rows), capacity=capacity) if rows else _(
-            "No leaders in this round yet. Press a to add one.")
+        text = (
+            ngettext(
+                "{n} leader, who can take {capacity} groups.",
+                "{n} leaders, who can take {capacity} groups in all.",
+                len(rows),
+            ).format(n=len(rows), capacity=capacity)
+            if rows
+            else _("No leaders in this round yet. Press a to add one.")
+        )
         self.query_one("#status-line", Label).update(Text(text))
 
     def _current(self) -> LeaderRow | None:
@@ -108,7 +119,8 @@ class LeadersScreen(SpleisScreen):
         row = self._current()
         if row is not None:
             self.app.push_screen(
-                LeaderForm(self.round_id, self.app.ref, get_leader(row.id)), self._saved)
+                LeaderForm(self.round_id, self.app.ref, get_leader(row.id)), self._saved
+            )
 
     @on(DataTable.RowSelected)
     def _row_chosen(self) -> None:
@@ -119,7 +131,8 @@ class LeadersScreen(SpleisScreen):
         if row is None:
             return
         question = _("Remove {name} as a leader? Their groups keep going without a leader.").format(
-            name=row.name)
+            name=row.name
+        )
 
         def done(yes: bool | None) -> None:
             if yes:

@@ -6,7 +6,6 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Select, SelectionList, TextArea
 
 from spleis_tui import labels
@@ -15,9 +14,10 @@ from spleis_tui.core.models import SignUp
 from spleis_tui.core.reference import Reference
 from spleis_tui.core.signups import add_signup, field_label, update_signup
 from spleis_tui.i18n import N_, _, current_language
+from spleis_tui.screens.base import SpleisModal
 
 
-class ParticipantForm(ModalScreen[int | None]):
+class ParticipantForm(SpleisModal[int | None]):
     """Returns the saved sign-up's id, or None when cancelled."""
 
     BINDINGS = [
@@ -38,6 +38,8 @@ class ParticipantForm(ModalScreen[int | None]):
         return default if value is None else value
 
     def _row(self, key: str, widget) -> ComposeResult:
+        if hasattr(widget, "compact"):
+            widget.compact = True  # one line per field: the whole form fits at 100x30
         with Horizontal(classes="form-row"):
             yield Label(field_label(key), classes="form-label")
             yield widget
@@ -52,32 +54,64 @@ class ParticipantForm(ModalScreen[int | None]):
                 yield from self._row("name", Input(str(self._value("name")), id="f-name"))
                 yield from self._row("email", Input(str(self._value("email")), id="f-email"))
                 yield from self._row("phone", Input(str(self._value("phone")), id="f-phone"))
-                yield from self._row("gender", Select(
-                    labels.choices("gender"), value=self._value("gender", "unspecified"),
-                    allow_blank=False, id="f-gender"))
+                yield from self._row(
+                    "gender",
+                    Select(
+                        labels.choices("gender"),
+                        value=self._value("gender", "unspecified"),
+                        allow_blank=False,
+                        id="f-gender",
+                    ),
+                )
                 age = self._value("age", "")
                 yield from self._row("age", Input(str(age), type="integer", id="f-age"))
-                yield from self._row("campus", Select(
-                    [(c.name, code) for code, c in self.ref.campuses.items()],
-                    value=campus or Select.NULL, prompt=_("Choose a campus"), id="f-campus"))
-                yield from self._row("programme", Select(
-                    self._programme_options(campus, lang),
-                    value=self._value("programme") or Select.NULL,
-                    prompt=_("Choose a programme"), id="f-programme"))
+                yield from self._row(
+                    "campus",
+                    Select(
+                        [(c.name, code) for code, c in self.ref.campuses.items()],
+                        value=campus or Select.NULL,
+                        prompt=_("Choose a campus"),
+                        id="f-campus",
+                    ),
+                )
+                yield from self._row(
+                    "programme",
+                    Select(
+                        self._programme_options(campus, lang),
+                        value=self._value("programme") or Select.NULL,
+                        prompt=_("Choose a programme"),
+                        id="f-programme",
+                    ),
+                )
                 year = self._value("year_of_study", "")
                 yield from self._row(
-                    "year_of_study", Input(str(year), type="integer", id="f-year_of_study"))
-                yield from self._row("language", Select(
-                    labels.choices("language"), value=self._value("language", "both"),
-                    allow_blank=False, id="f-language"))
-                yield from self._row("group_pref", Select(
-                    labels.choices("group_pref"), value=self._value("group_pref", "any"),
-                    allow_blank=False, id="f-group_pref"))
+                    "year_of_study", Input(str(year), type="integer", id="f-year_of_study")
+                )
+                yield from self._row(
+                    "language",
+                    Select(
+                        labels.choices("language"),
+                        value=self._value("language", "both"),
+                        allow_blank=False,
+                        id="f-language",
+                    ),
+                )
+                yield from self._row(
+                    "group_pref",
+                    Select(
+                        labels.choices("group_pref"),
+                        value=self._value("group_pref", "any"),
+                        allow_blank=False,
+                        id="f-group_pref",
+                    ),
+                )
                 yield from self._row("interests", self._options("interest", "interests", lang))
                 yield from self._row(
-                    "availability", self._options("availability", "availability", lang))
+                    "availability", self._options("availability", "availability", lang)
+                )
                 yield from self._row(
-                    "friend_email", Input(str(self._value("friend_email")), id="f-friend_email"))
+                    "friend_email", Input(str(self._value("friend_email")), id="f-friend_email")
+                )
                 comment = TextArea(str(self._value("comment")), id="f-comment")
                 yield from self._row("comment", comment)
                 if self.signup is None:

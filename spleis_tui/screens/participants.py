@@ -52,8 +52,7 @@ class ParticipantsScreen(SpleisScreen):
         Binding("m", "move", N_("Move"), id="participants.move"),
         Binding("slash", "focus_search", N_("Search"), id="participants.search"),
         Binding("c", "clear_filters", N_("Clear"), id="participants.clear"),
-        Binding("down", "focus_table", N_("To the table"), show=False,
-                id="participants.to_table"),
+        Binding("down", "focus_table", N_("To the table"), show=False, id="participants.to_table"),
     ]
 
     def __init__(self) -> None:
@@ -63,8 +62,11 @@ class ParticipantsScreen(SpleisScreen):
     def compose_body(self) -> ComposeResult:
         with Horizontal(id="filters"):
             yield Input(placeholder=_("Name, e-mail or programme"), id="search")
-            yield Select([(c.name, code) for code, c in self.app.ref.campuses.items()],
-                         prompt=_("Campus"), id="campus")
+            yield Select(
+                [(c.name, code) for code, c in self.app.ref.campuses.items()],
+                prompt=_("Campus"),
+                id="campus",
+            )
             yield Select(labels.choices("gender"), prompt=_("Gender"), id="gender")
             yield Select(labels.choices("language"), prompt=_("Language"), id="language")
             yield Select(labels.choices("status"), prompt=_("Status"), id="status")
@@ -105,19 +107,25 @@ class ParticipantsScreen(SpleisScreen):
 
     def on_paged_table_page_loaded(self, event: PagedTable.PageLoaded) -> None:
         if event.total == 0:
-            text = _("Nobody matches.") if self._filtered() else _(
-                "Nobody has signed up for this round yet. Press a to add someone.")
+            text = (
+                _("Nobody matches.")
+                if self._filtered()
+                else _("Nobody has signed up for this round yet. Press a to add someone.")
+            )
         else:
             text = _("{first}–{last} of {total}").format(
-                first=number(event.offset + 1), last=number(event.offset + event.shown),
-                total=number(event.total))
+                first=number(event.offset + 1),
+                last=number(event.offset + event.shown),
+                total=number(event.total),
+            )
             text += "  ·  " + _("PgUp/PgDn: pages · click a header to sort")
         self.query_one("#status-line", Label).update(Text(text))
 
     def _filtered(self) -> bool:
         q = self.query_state
-        return bool(q.search or q.campus or q.gender or q.language or q.status
-                    or q.grouped is not None)
+        return bool(
+            q.search or q.campus or q.gender or q.language or q.status or q.grouped is not None
+        )
 
     # Search and filters
 
@@ -179,7 +187,8 @@ class ParticipantsScreen(SpleisScreen):
         row = self._current()
         if row is not None:
             self.app.push_screen(
-                ParticipantForm(self.round_id, self.app.ref, get_signup(row.id)), self._saved)
+                ParticipantForm(self.round_id, self.app.ref, get_signup(row.id)), self._saved
+            )
 
     @on(DataTable.RowSelected, "#table")
     def _row_chosen(self) -> None:
@@ -200,7 +209,8 @@ class ParticipantsScreen(SpleisScreen):
             self.reload(select_key=str(row.id))
             return
         question = _("Withdraw {name} from this round? They also leave their group.").format(
-            name=row.name)
+            name=row.name
+        )
 
         def done(yes: bool | None) -> None:
             if yes:
@@ -232,8 +242,11 @@ class ParticipantsScreen(SpleisScreen):
             return
         groups = list_groups(self.round_id)
         items = [("-", _("No group"))] + [
-            (str(g.id), _("{name} ({size} members)").format(name=g.name, size=g.size)
-             + (" 🔒" if g.locked else ""))
+            (
+                str(g.id),
+                _("{name} ({size} members)").format(name=g.name, size=g.size)
+                + (" 🔒" if g.locked else ""),
+            )
             for g in groups
         ]
         title = _("Move {name} to which group?").format(name=row.name)

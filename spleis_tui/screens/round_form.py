@@ -8,17 +8,20 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, TextArea
 
 from spleis_tui import labels
 from spleis_tui.core.errors import SpleisError, ValidationError
 from spleis_tui.core.rounds import DEFAULT_PRIVACY_NOTE, create_round
 from spleis_tui.i18n import N_, _
+from spleis_tui.screens.base import SpleisModal
 
 FIELD_LABELS = {
-    "name": N_("Name"), "kind": N_("Kind"), "starts_on": N_("Starts (YYYY-MM-DD)"),
-    "ends_on": N_("Ends (YYYY-MM-DD)"), "privacy_note": N_("Privacy note"),
+    "name": N_("Name"),
+    "kind": N_("Kind"),
+    "starts_on": N_("Starts (YYYY-MM-DD)"),
+    "ends_on": N_("Ends (YYYY-MM-DD)"),
+    "privacy_note": N_("Privacy note"),
 }
 
 
@@ -29,11 +32,12 @@ def _date(field: str, text: str) -> dt.date | None:
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise ValidationError(field, _("{value} is not a date like 2027-01-20.").format(
-            value=text)) from None
+        raise ValidationError(
+            field, _("{value} is not a date like 2027-01-20.").format(value=text)
+        ) from None
 
 
-class RoundForm(ModalScreen[int | None]):
+class RoundForm(SpleisModal[int | None]):
     BINDINGS = [
         Binding("ctrl+s", "save", N_("Save"), id="round_form.save"),
         Binding("escape", "cancel", N_("Cancel"), id="round_form.cancel"),
@@ -42,8 +46,9 @@ class RoundForm(ModalScreen[int | None]):
     def compose(self) -> ComposeResult:
         widgets = {
             "name": Input(placeholder=_("Vennespleis vår 2027"), id="f-name"),
-            "kind": Select(labels.choices("kind"), value="vennespleis", allow_blank=False,
-                           id="f-kind"),
+            "kind": Select(
+                labels.choices("kind"), value="vennespleis", allow_blank=False, id="f-kind"
+            ),
             "starts_on": Input(placeholder="2027-01-20", id="f-starts_on"),
             "ends_on": Input(placeholder="2027-03-01", id="f-ends_on"),
             "privacy_note": TextArea(_(DEFAULT_PRIVACY_NOTE), id="f-privacy_note"),
@@ -51,6 +56,7 @@ class RoundForm(ModalScreen[int | None]):
         with Vertical(classes="dialog form-dialog small-form"):
             yield Label(_("New round"), classes="dialog-title")
             for key, widget in widgets.items():
+                widget.compact = True
                 with Horizontal(classes="form-row"):
                     yield Label(_(FIELD_LABELS[key]), classes="form-label")
                     yield widget

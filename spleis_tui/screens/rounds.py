@@ -19,8 +19,12 @@ from spleis_tui.screens.round_form import RoundForm
 from spleis_tui.widgets.plain import plain
 
 COLUMNS = (
-    ("current", "", 1), ("name", N_("Round"), 22), ("kind", N_("Kind"), 15),
-    ("status", N_("Status"), 8), ("dates", N_("Dates"), 21), ("active", N_("Signed up"), 9),
+    ("current", "", 1),
+    ("name", N_("Round"), 22),
+    ("kind", N_("Kind"), 15),
+    ("status", N_("Status"), 8),
+    ("dates", N_("Dates"), 21),
+    ("active", N_("Signed up"), 9),
     ("withdrawn", N_("Withdrawn"), 9),
 )
 
@@ -48,7 +52,6 @@ class RoundsScreen(SpleisScreen):
         table = self.query_one(DataTable)
         for key, title, width in COLUMNS:
             table.add_column(Text(_(title)) if title else "", key=key, width=width)
-        super().on_mount()
 
     def reload(self, select_key: str | None = None) -> None:
         self._load(select_key)
@@ -68,20 +71,26 @@ class RoundsScreen(SpleisScreen):
             dates = ""
             if row.starts_on:
                 dates = f"{row.starts_on:%d.%m.%Y}–" + (
-                    f"{row.ends_on:%d.%m.%Y}" if row.ends_on else "")
+                    f"{row.ends_on:%d.%m.%Y}" if row.ends_on else ""
+                )
             table.add_row(
                 Text("●" if row.id == self.round_id else ""),
                 plain(row.name, "bold" if row.id == self.round_id else ""),
                 Text(labels.label("kind", row.kind)),
                 Text(labels.label("round_status", row.status)),
-                Text(dates), Text(str(row.active)), Text(str(row.withdrawn)),
+                Text(dates),
+                Text(str(row.active)),
+                Text(str(row.withdrawn)),
                 key=str(row.id),
             )
         target = select_key or (str(self.round_id) if self.round_id else None)
         if target and target in table.rows:
             table.move_cursor(row=table.get_row_index(target), animate=False)
-        text = _("● marks the round you are working on. Enter or u switches to another.") \
-            if rows else _("There are no rounds yet. Press n to create the first one.")
+        text = (
+            _("● marks the round you are working on. Enter or u switches to another.")
+            if rows
+            else _("There are no rounds yet. Press n to create the first one.")
+        )
         self.query_one("#status-line", Label).update(Text(text))
 
     def _current(self) -> RoundRow | None:

@@ -50,8 +50,9 @@ class PagedTable(DataTable):
 
     BINDINGS = [
         Binding("pagedown", "next_page", N_("Next page"), show=False, id="table.next_page"),
-        Binding("pageup", "previous_page", N_("Previous page"), show=False,
-                id="table.previous_page"),
+        Binding(
+            "pageup", "previous_page", N_("Previous page"), show=False, id="table.previous_page"
+        ),
         Binding("ctrl+home", "first_page", N_("First page"), show=False, id="table.first_page"),
         Binding("ctrl+end", "last_page", N_("Last page"), show=False, id="table.last_page"),
     ]
@@ -134,8 +135,9 @@ class PagedTable(DataTable):
     def _fetch(self, offset: int, *, with_count: bool) -> None:
         self._token += 1
         self.loading_done = False
-        request = PageRequest(max(0, offset), self.page_size, self.order_by, self.descending,
-                              with_count)
+        request = PageRequest(
+            max(0, offset), self.page_size, self.order_by, self.descending, with_count
+        )
         self._run_loader(self._token, request)
 
     @work(thread=True, exclusive=True, group="paged-table")
