@@ -14,6 +14,8 @@ from spleis_tui.core.models import Round
 from spleis_tui.core.reference import Reference, load_reference
 from spleis_tui.core.rounds import current_round, set_current_round
 from spleis_tui.i18n import N_, _, current_language, set_language
+from spleis_tui.keymap import load_keymap
+from spleis_tui.locations import keymap_path
 from spleis_tui.widgets.navbar import SECTIONS
 
 
@@ -46,7 +48,8 @@ class SpleisApp(App):
             for section, key, title in SECTIONS
         ),
         Binding("f9", "switch_language", N_("Norsk/English"), show=False, id="app.language"),
-        Binding("ctrl+q", "quit", N_("Quit"), id="app.quit", priority=True),
+        # Quit is in F1 and the palette; the footer's room goes to the screen's own keys.
+        Binding("ctrl+q", "quit", N_("Quit"), show=False, id="app.quit", priority=True),
     ]
 
     round_id: reactive[int | None] = reactive(None, init=False)
@@ -56,6 +59,10 @@ class SpleisApp(App):
         super().__init__()
         self.demo = demo
         self.ref: Reference = load_reference()
+        self._keymap_problem: str | None = None
+        keymap, self._keymap_problem = load_keymap(keymap_path())
+        if keymap:
+            self.set_keymap(keymap)
         current = current_round()
         self.set_reactive(SpleisApp.round_id, current.id if current else None)
         self.round_name = current.name if current else ""
@@ -63,6 +70,8 @@ class SpleisApp(App):
     def on_mount(self) -> None:
         self.title = "Spleis" + (" · demo" if self.demo else "")
         self.switch_mode("dashboard" if self.round_id else "rounds")
+        if self._keymap_problem:
+            self.notify(self._keymap_problem, severity="warning", markup=False)
 
     # Sections and rounds
 

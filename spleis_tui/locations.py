@@ -35,3 +35,13 @@ def resolve_db(option: str | None, *, demo: bool = False) -> str:
     if env:
         return env
     return str(default_db_path())
+
+
+def config_dir() -> Path:
+    return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False))
+
+
+def keymap_path() -> Path:
+    """`keymap.toml`: binding ids to keys, such as `"participants.add" = "n"`."""
+    env = os.environ.get("SPLEIS_KEYMAP", "").strip()
+    return Path(env) if env else config_dir() / "keymap.toml"

@@ -16,7 +16,10 @@ os.environ["LANG"] = "C.UTF-8"
 
 
 @pytest.fixture(autouse=True)
-def english():
+def english(tmp_path_factory, monkeypatch):
+    """English, and none of the developer's own settings (keymap, database)."""
+    monkeypatch.setenv("SPLEIS_KEYMAP", str(tmp_path_factory.getbasetemp() / "no-keymap.toml"))
+    monkeypatch.delenv("SPLEIS_DB", raising=False)
     set_language("en")
     yield
     set_language("en")

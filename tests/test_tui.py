@@ -333,3 +333,43 @@ async def test_a_new_round_from_the_rounds_screen(db):
         made = Round.get(Round.name == "Turgrupper høst 2027")
         assert app.round_id == made.id
         assert "Turgrupper høst 2027" in cell_texts(app.screen.query_one("#round-table"), 1)
+
+
+async def test_exporting_the_round_from_the_participants_screen(demo_db, tmp_path):
+    target = tmp_path / "deltakere.csv"
+    app = SpleisApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_participants(pilot)
+        await pilot.press("ctrl+e")
+        await settle(pilot)
+        await pilot.press("ctrl+u", *str(target), "enter")
+        await settle(pilot)
+        assert any("Saved 150 participants" in str(n.message) for n in app._notifications)
+    lines = target.read_text(encoding="utf-8-sig").splitlines()
+    assert lines[0].startswith("name,email,phone,gender,age,campus,programme")
+    assert len(lines) == 151
+
+
+async def test_a_users_keymap_moves_a_key(demo_db, tmp_path, monkeypatch):
+    keymap = tmp_path / "keymap.toml"
+    keymap.write_text('"participants.add" = "n"\n', encoding="utf-8")
+    monkeypatch.setenv("SPLEIS_KEYMAP", str(keymap))
+    app = SpleisApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_participants(pilot)
+        await pilot.press("a")
+        await settle(pilot)
+        assert not isinstance(app.screen, ParticipantForm)
+        await pilot.press("n")
+        await settle(pilot)
+        assert isinstance(app.screen, ParticipantForm)
+
+
+async def test_a_broken_keymap_is_reported_not_fatal(demo_db, tmp_path, monkeypatch):
+    keymap = tmp_path / "keymap.toml"
+    keymap.write_text('"participants.add = \n', encoding="utf-8")
+    monkeypatch.setenv("SPLEIS_KEYMAP", str(keymap))
+    app = SpleisApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert any("Ignored the keymap" in str(n.message) for n in app._notifications)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -11,7 +13,9 @@ from textual.widgets import DataTable, Input, Label, Select
 
 from spleis_tui import labels
 from spleis_tui.core.errors import SpleisError
+from spleis_tui.core.export import export_participants_csv
 from spleis_tui.core.groups import list_groups, move_member
+from spleis_tui.core.models import database
 from spleis_tui.core.signups import (
     ParticipantQuery,
     ParticipantRow,
@@ -21,10 +25,16 @@ from spleis_tui.core.signups import (
 )
 from spleis_tui.i18n import N_, _, current_language, number
 from spleis_tui.screens.base import SpleisScreen
-from spleis_tui.screens.dialogs import ConfirmScreen, PickScreen
+from spleis_tui.screens.dialogs import ConfirmScreen, PickScreen, TextPrompt
 from spleis_tui.screens.participant_form import ParticipantForm
 from spleis_tui.widgets.paged_table import Column, PagedTable, PageRequest
 from spleis_tui.widgets.plain import plain
+
+
+def slug(name: str) -> str:
+    """A file-name-friendly form of a round's name."""
+    return "-".join("".join(c if c.isalnum() else " " for c in name.lower()).split()) or "round"
+
 
 # E-mail goes last: on a narrow terminal it is the column that gets cut.
 COLUMNS = (
@@ -52,6 +62,7 @@ class ParticipantsScreen(SpleisScreen):
         Binding("m", "move", N_("Move"), id="participants.move"),
         Binding("slash", "focus_search", N_("Search"), id="participants.search"),
         Binding("c", "clear_filters", N_("Clear"), id="participants.clear"),
+        Binding("ctrl+e", "export", N_("Export"), id="participants.export"),
         Binding("down", "focus_table", N_("To the table"), show=False, id="participants.to_table"),
     ]
 
@@ -235,6 +246,38 @@ class ParticipantsScreen(SpleisScreen):
                 self.reload()
 
         self.app.push_screen(ConfirmScreen(question, confirm_label=_("Delete")), done)
+
+    def action_export(self) -> None:
+        if not self.round_id:
+            self.notify(_("Create a round first (F6)."), severity="warning")
+            return
+        suggested = Path.home() / f"spleis-{slug(self.app.round_name)}.csv"
+
+        def done(path: str | None) -> None:
+            if path and path.strip():
+                self.notify(_("Exporting…"))
+                self._export(self.round_id, path.strip())
+
+        self.app.push_screen(
+            TextPrompt(
+                _("Save this round's participants as CSV (UTF-8, for Excel) to:"), str(suggested)
+            ),
+            done,
+        )
+
+    @work(thread=True, exclusive=True, group="export")
+    def _export(self, round_id: int, path: str) -> None:
+        try:
+            with database.connection_context():
+                count = export_participants_csv(round_id, path)
+        except OSError as error:
+            message = _("Could not save {path}: {reason}").format(
+                path=path, reason=error.strerror or error
+            )
+            self.app.call_from_thread(self.notify, message, severity="error", markup=False)
+            return
+        message = _("Saved {n} participants to {path}.").format(n=number(count), path=path)
+        self.app.call_from_thread(self.notify, message, markup=False)
 
     def action_move(self) -> None:
         row = self._current()
