@@ -39,6 +39,7 @@ class SpleisApp(App):
         "groups": _screen("spleis_tui.screens.groups:GroupsScreen"),
         "leaders": _screen("spleis_tui.screens.leaders:LeadersScreen"),
         "rounds": _screen("spleis_tui.screens.rounds:RoundsScreen"),
+        "reference": _screen("spleis_tui.screens.reference:ReferenceScreen"),
     }
 
     BINDINGS = [

@@ -31,6 +31,7 @@ async def steady(pilot) -> None:
         ("groups", ["f4"]),
         ("leaders", ["f5"]),
         ("rounds", ["f6"]),
+        ("reference", ["f7"]),
         ("help", ["f3", "f1"]),
     ],
 )

@@ -373,3 +373,34 @@ async def test_a_broken_keymap_is_reported_not_fatal(demo_db, tmp_path, monkeypa
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert any("Ignored the keymap" in str(n.message) for n in app._notifications)
+
+
+async def test_adding_a_campus_on_the_reference_screen(demo_db):
+    from spleis_tui.core.models import Campus
+
+    app = SpleisApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f7")
+        await settle(pilot)
+        await pilot.press("a")
+        await settle(pilot)
+        await pilot.press(*"sentrum", "tab", *"Trondheim sentrum", "tab", *"Trondheim", "ctrl+s")
+        await settle(pilot)
+        assert Campus.get_by_id("sentrum").name == "Trondheim sentrum"
+        assert app.ref.campus_name("sentrum") == "Trondheim sentrum"
+        assert "Trondheim sentrum" in cell_texts(app.screen.query_one("#ref-campuses"), 1)
+
+
+async def test_a_programme_needs_a_campus(demo_db):
+    app = SpleisApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f7", "right")
+        await settle(pilot)
+        await pilot.press("a")
+        await settle(pilot)
+        await pilot.press(*"BKLIMA", "tab", *"Klima", "ctrl+s")
+        await settle(pilot)
+        error = str(app.screen.query_one("#form-error", Label).render())
+        assert error.startswith("Department:") or error.startswith("Campus:")

@@ -207,6 +207,8 @@ def add_programme(
     name_nb, name_en = clean_text(name_nb)[0], clean_text(name_en)[0]
     if not name_nb:
         raise ValidationError("name", _("Name is required."))
+    if not campuses:
+        raise ValidationError("campus", _("Choose at least one campus."))
     with database.atomic():
         if Programme.get_or_none(Programme.code == code):
             raise ValidationError(

@@ -14,6 +14,7 @@ SECTIONS = (
     ("groups", "f4", N_("Groups")),
     ("leaders", "f5", N_("Leaders")),
     ("rounds", "f6", N_("Rounds")),
+    ("reference", "f7", N_("Reference data")),
 )
 
 
