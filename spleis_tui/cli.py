@@ -46,6 +46,7 @@ from spleis_tui.core.models import (
 from spleis_tui.core.text import clean_text
 from spleis_tui.i18n import LANGUAGES as UI_LANGUAGES
 from spleis_tui.i18n import (
+    N_,
     _,
     current_language,
     language_from_environment,
@@ -119,6 +120,7 @@ def _seed_demo_if_empty() -> None:
 
 # Errors: one clear line on stderr and exit code 1, never a traceback for a user's mistake.
 
+
 def field_name(field: str) -> str:
     """The user's word for a field named in a ValidationError."""
     return core_signups.field_label(field)
@@ -153,7 +155,136 @@ def _silence_broken_pipe() -> NoReturn:
     raise click.exceptions.Exit(1)
 
 
-class SpleisGroup(click.Group):
+# Help in the user's language. Help texts are English msgids marked with N_() (they are
+# made at import, before --lang is known) and translated here, when help is shown.
+
+HELP_LANGUAGE = "spleis.help_language"  # ctx.meta key: the --lang given on the command line
+
+# Click's own words in the help page, translated through our catalogue too.
+CLICK_TEXTS = (
+    N_("Options"),
+    N_("Commands"),
+    N_("Positional arguments"),
+    N_("Show this message and exit."),
+    N_("Show the version and exit."),
+)
+
+
+def remember_language(ctx: click.Context, param: click.Parameter, value: str | None) -> Any:
+    """`--lang` is eager, so `spleis --lang nb --help` knows the language before the help."""
+    if value:
+        ctx.meta[HELP_LANGUAGE] = value
+    return value
+
+
+@contextmanager
+def help_language(ctx: click.Context) -> Iterator[None]:
+    """Show help in the language of --lang (or the locale), then restore the language."""
+    previous = current_language()
+    set_language(ctx.meta.get(HELP_LANGUAGE) or language_from_environment())
+    try:
+        yield
+    finally:
+        set_language(previous)
+
+
+@contextmanager
+def translated_help(command: click.Command) -> Iterator[None]:
+    # Click reads `help` and `short_help` itself; lend it the translations for a moment.
+    original = command.help, command.short_help
+    command.help = _(command.help) if command.help else command.help
+    command.short_help = _(command.short_help) if command.short_help else command.short_help
+    try:
+        yield
+    finally:
+        command.help, command.short_help = original
+
+
+class TranslatedFormatter(click.HelpFormatter):
+    """Translates the usage prefix and the section headings (Options, Commands)."""
+
+    def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
+        super().write_usage(prog, args, _("Usage:") + " " if prefix is None else prefix)
+
+    def write_heading(self, heading: str) -> None:
+        super().write_heading(_(heading))
+
+
+class TranslatedContext(click.Context):
+    formatter_class = TranslatedFormatter
+
+
+class TranslatedOption(click.Option):
+    """An option whose help (and its [default: …] and [required] notes) is translated."""
+
+    def get_help_record(self, ctx: click.Context) -> tuple[str, str] | None:
+        record = super().get_help_record(ctx)
+        if record is None:
+            return None
+        spec, text = record
+        original = self.help or ""
+        if not hasattr(self, "get_help_extra"):  # click < 8.2: translate the help only
+            if original and text.startswith(original):
+                text = _(original) + text[len(original) :]
+            return spec, text
+        extra = self.get_help_extra(ctx)
+        notes = []
+        if "envvars" in extra:
+            notes.append(_("env var: {var}").format(var=", ".join(extra["envvars"])))
+        if "default" in extra:
+            notes.append(_("default: {default}").format(default=extra["default"]))
+        if "range" in extra:
+            notes.append(extra["range"])
+        if "required" in extra:
+            notes.append(_("required"))
+        text = _(original) if original else ""
+        if notes:
+            joined = "; ".join(notes)
+            text = f"{text}  [{joined}]" if text else f"[{joined}]"
+        return spec, text
+
+
+def option(*param_decls: str, **attrs: Any) -> Callable[[Callable[..., Any]], Any]:
+    """`click.option` with its help translated when shown."""
+    attrs.setdefault("cls", TranslatedOption)
+    return click.option(*param_decls, **attrs)
+
+
+class TranslatedCommand(click.Command):
+    """A command whose help is translated when it is shown, not when the module loads."""
+
+    context_class = TranslatedContext
+
+    def get_help(self, ctx: click.Context) -> str:
+        with help_language(ctx):
+            return super().get_help(ctx)
+
+    def format_help_text(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        with translated_help(self):
+            super().format_help_text(ctx, formatter)
+
+    def get_short_help_str(self, limit: int = 45) -> str:
+        with translated_help(self):
+            return super().get_short_help_str(limit)
+
+    def get_help_option(self, ctx: click.Context) -> click.Option | None:
+        help_option = super().get_help_option(ctx)
+        if help_option is not None and type(help_option) is click.Option:
+            # Click builds -h/--help itself; the same option, with translated help.
+            help_option.__class__ = TranslatedOption
+        return help_option
+
+
+class TranslatedGroup(TranslatedCommand, click.Group):
+    """A group whose commands and subgroups translate their help too."""
+
+    command_class = TranslatedCommand
+
+
+TranslatedGroup.group_class = TranslatedGroup
+
+
+class SpleisGroup(TranslatedGroup):
     """The top-level group: turns the errors a user can cause into one line and exit 1."""
 
     def invoke(self, ctx: click.Context) -> Any:
@@ -344,18 +475,18 @@ class IsoDate(click.ParamType):
             )
 
 
-round_option = click.option(
-    "--round", "round_ref", metavar="R", help=_("Round name or id (default: the current round).")
+round_option = option(
+    "--round", "round_ref", metavar="R", help=N_("Round name or id (default: the current round).")
 )
-format_option = click.option(
+format_option = option(
     "--format",
     "fmt",
     type=click.Choice(FORMATS),
     default="table",
     show_default=True,
-    help=_("table for reading; csv (formula-safe) and json for scripts, with stable codes."),
+    help=N_("table for reading; csv (formula-safe) and json for scripts, with stable codes."),
 )
-yes_option = click.option("--yes", "-y", is_flag=True, help=_("Do not ask for confirmation."))
+yes_option = option("--yes", "-y", is_flag=True, help=N_("Do not ask for confirmation."))
 
 
 def signups_text(count: int) -> str:
@@ -381,28 +512,35 @@ CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
     cls=SpleisGroup,
     invoke_without_command=True,
     context_settings=CONTEXT,
-    help=_(
+    help=N_(
         "Run vennespleis, turgrupper and trivselsgrupper. Without a command, "
         "opens the terminal app."
     ),
 )
-@click.option(
+@option(
     "--db",
     "db_path",
     metavar="PATH",
-    help=_("Database file or URL (default: $SPLEIS_DB, else your user data folder)."),
+    help=N_("Database file or URL (default: $SPLEIS_DB, else your user data folder)."),
 )
-@click.option(
+@option(
     "--lang",
     type=click.Choice(UI_LANGUAGES),
-    help=_("Language of the interface (default: from your locale)."),
+    is_eager=True,
+    callback=remember_language,
+    help=N_("Language of the interface (default: from your locale)."),
 )
-@click.option(
+@option(
     "--demo",
     is_flag=True,
-    help=_("Use a separate demo database, filled with a made-up cohort the first time."),
+    help=N_("Use a separate demo database, filled with a made-up cohort the first time."),
 )
-@click.version_option(__version__, prog_name="spleis")
+@click.version_option(
+    __version__,
+    prog_name="spleis",
+    cls=TranslatedOption,
+    help=N_("Show the version and exit."),
+)
 @click.pass_context
 def cli(ctx: click.Context, db_path: str | None, lang: str | None, demo: bool) -> None:
     previous = current_language()
@@ -426,31 +564,31 @@ def open_app(state: State) -> None:
 # spleis seed
 
 
-@cli.command(help=_("Add a made-up, reproducible cohort to a round, for trying things out."))
-@click.option(
+@cli.command(help=N_("Add a made-up, reproducible cohort to a round, for trying things out."))
+@option(
     "--participants",
     "-n",
     type=click.IntRange(1, 100_000),
     required=True,
     metavar="N",
-    help=_("How many sign-ups to make."),
+    help=N_("How many sign-ups to make."),
 )
-@click.option(
+@option(
     "--seed",
     type=int,
     default=1,
     show_default=True,
-    help=_("The same seed makes the same cohort."),
+    help=N_("The same seed makes the same cohort."),
 )
-@click.option(
-    "--round", "round_name", metavar="NAME", help=_("Round to add them to (created when missing).")
+@option(
+    "--round", "round_name", metavar="NAME", help=N_("Round to add them to (created when missing).")
 )
-@click.option(
+@option(
     "--kind",
     type=click.Choice(ROUND_KINDS),
     default="vennespleis",
     show_default=True,
-    help=_("Kind of round, when it is created."),
+    help=N_("Kind of round, when it is created."),
 )
 @needs_db
 def seed(participants: int, seed: int, round_name: str | None, kind: str) -> None:
@@ -475,12 +613,12 @@ def seed(participants: int, seed: int, round_name: str | None, kind: str) -> Non
 # spleis rounds
 
 
-@cli.group(help=_("Rounds: one run of a measure, such as Vennespleis vår 2027."))
+@cli.group(help=N_("Rounds: one run of a measure, such as Vennespleis vår 2027."))
 def rounds() -> None:
     pass
 
 
-@rounds.command("list", help=_("List the rounds; * marks the current one."))
+@rounds.command("list", help=N_("List the rounds; * marks the current one."))
 @format_option
 @needs_db
 def rounds_list(fmt: str) -> None:
@@ -501,21 +639,21 @@ def rounds_list(fmt: str) -> None:
     emit(lambda: rows, columns, fmt, empty=_("There are no rounds yet."))
 
 
-@rounds.command("create", help=_("Create a round and make it the current one."))
+@rounds.command("create", help=N_("Create a round and make it the current one."))
 @click.argument("name")
-@click.option(
+@option(
     "--kind",
     type=click.Choice(ROUND_KINDS),
     default="vennespleis",
     show_default=True,
-    help=_("What the round is."),
+    help=N_("What the round is."),
 )
-@click.option("--starts", type=IsoDate(), help=_("First day, such as 2027-01-20."))
-@click.option("--ends", type=IsoDate(), help=_("Last day, such as 2027-03-01."))
-@click.option(
+@option("--starts", type=IsoDate(), help=N_("First day, such as 2027-01-20."))
+@option("--ends", type=IsoDate(), help=N_("Last day, such as 2027-03-01."))
+@option(
     "--privacy-note",
     metavar="TEXT",
-    help=_("What participants are told about their data (default: a standard note)."),
+    help=N_("What participants are told about their data (default: a standard note)."),
 )
 @needs_db
 def rounds_create(
@@ -531,7 +669,7 @@ def rounds_create(
     )
 
 
-@rounds.command("use", help=_("Make a round the current one."))
+@rounds.command("use", help=N_("Make a round the current one."))
 @click.argument("round_ref", metavar="R")
 @needs_db
 def rounds_use(round_ref: str) -> None:
@@ -539,7 +677,7 @@ def rounds_use(round_ref: str) -> None:
     click.echo(_("The current round is now {name}.").format(name=plain(found.name)))
 
 
-@rounds.command("status", help=_("Set a round's status."))
+@rounds.command("status", help=N_("Set a round's status."))
 @click.argument("round_ref", metavar="R")
 @click.argument("status", type=click.Choice(ROUND_STATUSES))
 @needs_db
@@ -553,7 +691,7 @@ def rounds_status(round_ref: str, status: str) -> None:
     )
 
 
-@rounds.command("delete", help=_("Erase a round with all its sign-ups, groups and leaders."))
+@rounds.command("delete", help=N_("Erase a round with all its sign-ups, groups and leaders."))
 @click.argument("round_ref", metavar="R")
 @yes_option
 @needs_db
@@ -577,7 +715,7 @@ def rounds_delete(round_ref: str, yes: bool) -> None:
 # spleis participants
 
 
-@cli.group(help=_("Participants: the people signed up for a round."))
+@cli.group(help=N_("Participants: the people signed up for a round."))
 def participants() -> None:
     pass
 
@@ -610,13 +748,13 @@ def participant_rows(query: core_signups.ParticipantQuery) -> Iterator[dict[str,
         offset += PAGE_SIZE
 
 
-@participants.command("list", help=_("List a round's sign-ups, filtered in the database."))
+@participants.command("list", help=N_("List a round's sign-ups, filtered in the database."))
 @round_option
-@click.option("--search", default="", help=_("Words to find in name, e-mail or programme."))
-@click.option("--campus", default="", help=_("Campus code, such as gloshaugen."))
-@click.option("--gender", type=click.Choice(GENDERS), help=_("Only this gender."))
-@click.option("--language", type=click.Choice(LANGUAGES), help=_("Only this language."))
-@click.option("--status", type=click.Choice(SIGNUP_STATUSES), help=_("Only this status."))
+@option("--search", default="", help=N_("Words to find in name, e-mail or programme."))
+@option("--campus", default="", help=N_("Campus code, such as gloshaugen."))
+@option("--gender", type=click.Choice(GENDERS), help=N_("Only this gender."))
+@option("--language", type=click.Choice(LANGUAGES), help=N_("Only this language."))
+@option("--status", type=click.Choice(SIGNUP_STATUSES), help=N_("Only this status."))
 @format_option
 @needs_db
 def participants_list(
@@ -662,40 +800,40 @@ _SIGNUP_FIELDS = {
 def signup_options(*, adding: bool) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """The answer options shared by `participants add` and `participants edit`."""
     options = [
-        click.option("--name", required=adding, help=_("Full name.")),
-        click.option("--email", required=adding, help=_("E-mail address.")),
-        click.option("--phone", help=_("Phone number, such as +47 912 34 567.")),
-        click.option("--gender", type=click.Choice(GENDERS), help=_("Gender.")),
+        option("--name", required=adding, help=N_("Full name.")),
+        option("--email", required=adding, help=N_("E-mail address.")),
+        option("--phone", help=N_("Phone number, such as +47 912 34 567.")),
+        option("--gender", type=click.Choice(GENDERS), help=N_("Gender.")),
         # Age and year are checked by core, so the error names the field like the app does.
-        click.option("--age", metavar="N", help=_("Age in years.")),
-        click.option("--campus", help=_("Campus code, such as gloshaugen.")),
-        click.option("--programme", help=_("Study programme code, such as MTDT.")),
-        click.option("--year", metavar="N", help=_("Year of study.")),
-        click.option("--language", type=click.Choice(LANGUAGES), help=_("Language for the group.")),
-        click.option(
+        option("--age", metavar="N", help=N_("Age in years.")),
+        option("--campus", help=N_("Campus code, such as gloshaugen.")),
+        option("--programme", help=N_("Study programme code, such as MTDT.")),
+        option("--year", metavar="N", help=N_("Year of study.")),
+        option("--language", type=click.Choice(LANGUAGES), help=N_("Language for the group.")),
+        option(
             "--group-pref",
             type=click.Choice(GROUP_PREFS),
-            help=_("Same-gender, mixed or any group."),
+            help=N_("Same-gender, mixed or any group."),
         ),
-        click.option(
+        option(
             "--interest",
             multiple=True,
             metavar="CODE",
-            help=_('An interest code; repeat for more. "" clears them.'),
+            help=N_('An interest code; repeat for more. "" clears them.'),
         ),
-        click.option(
+        option(
             "--availability",
             multiple=True,
             metavar="CODE",
-            help=_('An availability code; repeat for more. "" clears them.'),
+            help=N_('An availability code; repeat for more. "" clears them.'),
         ),
-        click.option("--friend", metavar="EMAIL", help=_("E-mail of a friend to be grouped with.")),
-        click.option("--comment", help=_("Free-text comment.")),
+        option("--friend", metavar="EMAIL", help=N_("E-mail of a friend to be grouped with.")),
+        option("--comment", help=N_("Free-text comment.")),
     ]
 
     def decorate(func: Callable[..., Any]) -> Callable[..., Any]:
-        for option in reversed(options):
-            func = option(func)
+        for add_option in reversed(options):
+            func = add_option(func)
         return func
 
     return decorate
@@ -711,13 +849,13 @@ def signup_data(values: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
-@participants.command("add", help=_("Sign somebody up for a round."))
+@participants.command("add", help=N_("Sign somebody up for a round."))
 @round_option
 @signup_options(adding=True)
-@click.option(
+@option(
     "--consent",
     is_flag=True,
-    help=_("The participant has agreed to the round's privacy note (required)."),
+    help=N_("The participant has agreed to the round's privacy note (required)."),
 )
 @needs_db
 def participants_add(round_ref: str | None, consent: bool, **values: Any) -> None:
@@ -729,7 +867,7 @@ def participants_add(round_ref: str | None, consent: bool, **values: Any) -> Non
     )
 
 
-@participants.command("edit", help=_("Change a sign-up's answers; only the options given change."))
+@participants.command("edit", help=N_("Change a sign-up's answers; only the options given change."))
 @click.argument("who", metavar="EMAIL")  # not "email": --email sets a new address
 @round_option
 @signup_options(adding=False)
@@ -751,7 +889,7 @@ def _set_status(email: str, round_ref: str | None, status: str) -> None:
     click.echo(message.format(name=plain(signup.name)))
 
 
-@participants.command("withdraw", help=_("Mark a sign-up as withdrawn; it leaves its group."))
+@participants.command("withdraw", help=N_("Mark a sign-up as withdrawn; it leaves its group."))
 @click.argument("email")
 @round_option
 @needs_db
@@ -759,7 +897,7 @@ def participants_withdraw(email: str, round_ref: str | None) -> None:
     _set_status(email, round_ref, "withdrawn")
 
 
-@participants.command("reactivate", help=_("Make a withdrawn sign-up active again."))
+@participants.command("reactivate", help=N_("Make a withdrawn sign-up active again."))
 @click.argument("email")
 @round_option
 @needs_db
@@ -767,7 +905,7 @@ def participants_reactivate(email: str, round_ref: str | None) -> None:
     _set_status(email, round_ref, "active")
 
 
-@participants.command("delete", help=_("Erase a sign-up from one round."))
+@participants.command("delete", help=N_("Erase a sign-up from one round."))
 @click.argument("email")
 @round_option
 @yes_option
@@ -789,7 +927,7 @@ def participants_delete(email: str, round_ref: str | None, yes: bool) -> None:
     )
 
 
-@participants.command("erase", help=_("Erase everything stored about an e-mail, in every round."))
+@participants.command("erase", help=N_("Erase everything stored about an e-mail, in every round."))
 @click.argument("email")
 @yes_option
 @needs_db
@@ -811,7 +949,7 @@ def participants_erase(email: str, yes: bool) -> None:
 # spleis groups
 
 
-@cli.group(help=_("Groups in a round, edited by hand."))
+@cli.group(help=N_("Groups in a round, edited by hand."))
 def groups() -> None:
     pass
 
@@ -820,9 +958,9 @@ def find_group(round_ref: str | None, group_ref: str) -> Group:
     return core_groups.find_group(current(round_ref).id, group_ref)
 
 
-@groups.command("list", help=_("List a round's groups, or with --members everybody in them."))
+@groups.command("list", help=N_("List a round's groups, or with --members everybody in them."))
 @round_option
-@click.option("--members", is_flag=True, help=_("One row per member instead of per group."))
+@option("--members", is_flag=True, help=N_("One row per member instead of per group."))
 @format_option
 @needs_db
 def groups_list(round_ref: str | None, members: bool, fmt: str) -> None:
@@ -865,7 +1003,7 @@ def member_columns() -> list[Column]:
     ]
 
 
-@groups.command("create", help=_("Create an empty group (named Group N unless you name it)."))
+@groups.command("create", help=N_("Create an empty group (named Group N unless you name it)."))
 @click.argument("name", required=False)
 @round_option
 @needs_db
@@ -874,7 +1012,7 @@ def groups_create(name: str | None, round_ref: str | None) -> None:
     click.echo(_("Created {name}.").format(name=plain(group.name)))
 
 
-@groups.command("rename", help=_("Rename a group."))
+@groups.command("rename", help=N_("Rename a group."))
 @click.argument("group_ref", metavar="GROUP")
 @click.argument("new_name", metavar="NEWNAME")
 @round_option
@@ -892,7 +1030,7 @@ def _lock(group_ref: str, round_ref: str | None, locked: bool) -> None:
     click.echo(message.format(name=plain(group.name)))
 
 
-@groups.command("lock", help=_("Lock a group, so nobody is moved in or out of it."))
+@groups.command("lock", help=N_("Lock a group, so nobody is moved in or out of it."))
 @click.argument("group_ref", metavar="GROUP")
 @round_option
 @needs_db
@@ -900,7 +1038,7 @@ def groups_lock(group_ref: str, round_ref: str | None) -> None:
     _lock(group_ref, round_ref, True)
 
 
-@groups.command("unlock", help=_("Unlock a group."))
+@groups.command("unlock", help=N_("Unlock a group."))
 @click.argument("group_ref", metavar="GROUP")
 @round_option
 @needs_db
@@ -908,7 +1046,7 @@ def groups_unlock(group_ref: str, round_ref: str | None) -> None:
     _lock(group_ref, round_ref, False)
 
 
-@groups.command("dissolve", help=_("Delete a group; its members stay in the round."))
+@groups.command("dissolve", help=N_("Delete a group; its members stay in the round."))
 @click.argument("group_ref", metavar="GROUP")
 @round_option
 @yes_option
@@ -926,7 +1064,7 @@ def groups_dissolve(group_ref: str, round_ref: str | None, yes: bool) -> None:
     )
 
 
-@groups.command("move", help=_("Put a participant in a group; GROUP - takes them out of theirs."))
+@groups.command("move", help=N_("Put a participant in a group; GROUP - takes them out of theirs."))
 @click.argument("email")
 @click.argument("group_ref", metavar="GROUP")
 @round_option
@@ -945,7 +1083,7 @@ def groups_move(email: str, group_ref: str, round_ref: str | None) -> None:
     )
 
 
-@groups.command("leader", help=_("Give a group a leader (e-mail, name or id); - removes it."))
+@groups.command("leader", help=N_("Give a group a leader (e-mail, name or id); - removes it."))
 @click.argument("group_ref", metavar="GROUP")
 @click.argument("leader_ref", metavar="LEADER")
 @round_option
@@ -967,12 +1105,12 @@ def groups_leader(group_ref: str, leader_ref: str, round_ref: str | None) -> Non
 # spleis leaders
 
 
-@cli.group(help=_("Leaders: trivselsledere and turledere."))
+@cli.group(help=N_("Leaders: trivselsledere and turledere."))
 def leaders() -> None:
     pass
 
 
-@leaders.command("list", help=_("List a round's leaders and how many groups each has."))
+@leaders.command("list", help=N_("List a round's leaders and how many groups each has."))
 @round_option
 @format_option
 @needs_db
@@ -991,25 +1129,25 @@ def leaders_list(round_ref: str | None, fmt: str) -> None:
     emit(lambda: rows, columns, fmt, empty=_("This round has no leaders yet."))
 
 
-@leaders.command("add", help=_("Add a leader to a round."))
+@leaders.command("add", help=N_("Add a leader to a round."))
 @round_option
-@click.option("--name", required=True, help=_("Full name."))
-@click.option("--email", required=True, help=_("E-mail address."))
-@click.option("--phone", default="", help=_("Phone number."))
-@click.option("--campus", default="", help=_("Campus code, such as gloshaugen."))
-@click.option(
+@option("--name", required=True, help=N_("Full name."))
+@option("--email", required=True, help=N_("E-mail address."))
+@option("--phone", default="", help=N_("Phone number."))
+@option("--campus", default="", help=N_("Campus code, such as gloshaugen."))
+@option(
     "--role",
     type=click.Choice(LEADER_ROLES),
     default="trivselsleder",
     show_default=True,
-    help=_("What the leader does."),
+    help=N_("What the leader does."),
 )
-@click.option(
+@option(
     "--capacity",
     metavar="N",
     default="2",
     show_default=True,
-    help=_("How many groups the leader can take."),
+    help=N_("How many groups the leader can take."),
 )
 @needs_db
 def leaders_add(round_ref: str | None, **values: Any) -> None:
@@ -1022,7 +1160,7 @@ def leaders_add(round_ref: str | None, **values: Any) -> None:
     )
 
 
-@leaders.command("remove", help=_("Remove a leader (e-mail, name or id); their groups stay."))
+@leaders.command("remove", help=N_("Remove a leader (e-mail, name or id); their groups stay."))
 @click.argument("leader_ref", metavar="LEADER")
 @round_option
 @yes_option
@@ -1039,12 +1177,12 @@ def leaders_remove(leader_ref: str, round_ref: str | None, yes: bool) -> None:
 REFERENCE_KINDS = ("campuses", "programmes", "interests", "availability")
 
 
-@cli.group(help=_("Reference data: campuses, study programmes and answer options."))
+@cli.group(help=N_("Reference data: campuses, study programmes and answer options."))
 def reference() -> None:
     pass
 
 
-@reference.command("list", help=_("List campuses, programmes, interests or availability options."))
+@reference.command("list", help=N_("List campuses, programmes, interests or availability options."))
 @click.argument("kind", type=click.Choice(REFERENCE_KINDS))
 @format_option
 @needs_db
@@ -1090,10 +1228,10 @@ def reference_table(
     return rows, [Column("code", _("Code")), Column("label", _("Label"))]
 
 
-@reference.command("add-campus", help=_("Add a campus."))
+@reference.command("add-campus", help=N_("Add a campus."))
 @click.argument("code")
 @click.argument("name")
-@click.option("--city", default="", help=_("The city it is in."))
+@option("--city", default="", help=N_("The city it is in."))
 @needs_db
 def reference_add_campus(code: str, name: str, city: str) -> None:
     campus = core_reference.add_campus(code, name, city)
@@ -1104,21 +1242,21 @@ def reference_add_campus(code: str, name: str, city: str) -> None:
     )
 
 
-@reference.command("add-programme", help=_("Add a study programme."))
+@reference.command("add-programme", help=N_("Add a study programme."))
 @click.argument("code")
 @click.argument("name_nb", metavar="NAME_NB")
-@click.option("--name-en", default="", help=_("English name (default: the Norwegian one)."))
-@click.option("--department", required=True, metavar="D", help=_("Department code, such as IDI."))
-@click.option(
+@option("--name-en", default="", help=N_("English name (default: the Norwegian one)."))
+@option("--department", required=True, metavar="D", help=N_("Department code, such as IDI."))
+@option(
     "--campus",
     "campuses",
     required=True,
     multiple=True,
     metavar="C",
-    help=_("Campus code it is taught on; repeat for more."),
+    help=N_("Campus code it is taught on; repeat for more."),
 )
-@click.option(
-    "--years", type=click.IntRange(1, 8), default=3, show_default=True, help=_("Length in years.")
+@option(
+    "--years", type=click.IntRange(1, 8), default=3, show_default=True, help=N_("Length in years.")
 )
 @needs_db
 def reference_add_programme(
@@ -1130,34 +1268,34 @@ def reference_add_programme(
     click.echo(_("Added the programme {code}.").format(code=plain(programme.code)))
 
 
-@reference.command("add-option", help=_("Add an answer option for interests or availability."))
+@reference.command("add-option", help=N_("Add an answer option for interests or availability."))
 @click.argument("kind", type=click.Choice(OPTION_KINDS))
 @click.argument("code")
 @click.argument("label_nb", metavar="LABEL_NB")
-@click.option("--label-en", default="", help=_("English label (default: the Norwegian one)."))
+@option("--label-en", default="", help=N_("English label (default: the Norwegian one)."))
 @needs_db
 def reference_add_option(kind: str, code: str, label_nb: str, label_en: str) -> None:
-    option = core_reference.add_option(kind, code, label_nb, label_en)
-    click.echo(_("Added the {kind} option {code}.").format(kind=kind, code=plain(option.code)))
+    added = core_reference.add_option(kind, code, label_nb, label_en)
+    click.echo(_("Added the {kind} option {code}.").format(kind=kind, code=plain(added.code)))
 
 
 # spleis export
 
 
-@cli.group(help=_("Export data for spreadsheets and other tools."))
+@cli.group(help=N_("Export data for spreadsheets and other tools."))
 def export() -> None:
     pass
 
 
 @export.command(
     "participants",
-    help=_(
+    help=N_(
         "Write a round's sign-ups as CSV with stable codes, safe to open in Excel. "
         "A file gets a BOM so Excel reads æøå right; - writes to stdout without one."
     ),
 )
 @round_option
-@click.option("-o", "--output", required=True, metavar="FILE", help=_("File to write, or -."))
+@option("-o", "--output", required=True, metavar="FILE", help=N_("File to write, or -."))
 @needs_db
 def export_participants(round_ref: str | None, output: str) -> None:
     found = current(round_ref)

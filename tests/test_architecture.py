@@ -17,6 +17,9 @@ def test_core_never_imports_textual_or_rich():
                 names = [alias.name for alias in node.names]
             elif isinstance(node, ast.ImportFrom) and node.module:
                 names = [node.module]
-            offenders += [f"{path.name}: {n}" for n in names
-                          if n.split(".")[0] in ("textual", "rich", "click")]
+            offenders += [
+                f"{path.name}: {n}"
+                for n in names
+                if n.split(".")[0] in ("textual", "rich", "click")
+            ]
     assert offenders == []

@@ -23,19 +23,19 @@ async def steady(pilot) -> None:
     await pilot.pause()
 
 
-@pytest.mark.parametrize(
-    ("name", "keys"),
-    [
-        ("dashboard", []),
-        ("participants", ["f3"]),
-        ("groups", ["f4"]),
-        ("leaders", ["f5"]),
-        ("rounds", ["f6"]),
-        ("reference", ["f7"]),
-        ("help", ["f3", "f1"]),
-    ],
-)
-def test_screen(snap_compare, demo_db, name, keys):
+SCREENS = {
+    "dashboard": [],
+    "participants": ["f3"],
+    "groups": ["f4"],
+    "leaders": ["f5"],
+    "rounds": ["f6"],
+    "reference": ["f7"],
+    "help": ["f3", "f1"],
+}
+
+
+@pytest.mark.parametrize("keys", list(SCREENS.values()), ids=list(SCREENS))
+def test_screen(snap_compare, demo_db, keys):
     async def run_before(pilot):
         await settle(pilot)
         for key in keys:

@@ -74,7 +74,9 @@ class DashboardScreen(SpleisScreen):
             if current.ends_on:
                 info.append(f"–{current.ends_on:%d.%m.%Y}")
         if current.privacy_note:
-            info.append("\n" + _("Privacy note: ") + current.privacy_note, style="dim")
+            info.append(
+                "\n" + _("Privacy note: {note}").format(note=current.privacy_note), style="dim"
+            )
         self.query_one("#round-info", Static).update(info)
         figures = {
             "active": (stats.active, _("signed up")),

@@ -27,7 +27,7 @@ from spleis_tui.core.groups import (
     set_locked,
 )
 from spleis_tui.core.leaders import list_leaders
-from spleis_tui.i18n import N_, _, current_language, number
+from spleis_tui.i18n import N_, _, current_language, ngettext, number
 from spleis_tui.screens.base import SpleisScreen
 from spleis_tui.screens.dialogs import ConfirmScreen, PickScreen, TextPrompt
 from spleis_tui.widgets.paged_table import Column, PagedTable, PageRequest
@@ -179,7 +179,7 @@ class GroupsScreen(SpleisScreen):
     def _summary(self, ref, lang: str) -> str:
         """A line a person can read: size, campuses, ages, languages, programmes."""
         members = self.members
-        parts = [_("{n} members").format(n=len(members))]
+        parts = [ngettext("{n} member", "{n} members", len(members)).format(n=len(members))]
         campuses = sorted({ref.campus_name(m.campus) for m in members if m.campus})
         if len(campuses) == 1:
             parts.append(_("all on {campus}").format(campus=campuses[0]))
@@ -193,7 +193,11 @@ class GroupsScreen(SpleisScreen):
             parts.append("/".join(languages))
         programmes = {m.programme for m in members if m.programme}
         if programmes:
-            parts.append(_("{n} programmes").format(n=len(programmes)))
+            parts.append(
+                ngettext("{n} programme", "{n} programmes", len(programmes)).format(
+                    n=len(programmes)
+                )
+            )
         return "  ·  ".join(parts)
 
     # Acting on groups
@@ -259,9 +263,11 @@ class GroupsScreen(SpleisScreen):
         group = self._group()
         if group is None:
             return
-        question = _("Dissolve {name}? Its {n} members stay in the round without a group.").format(
-            name=group.name, n=group.size
-        )
+        question = ngettext(
+            "Dissolve {name}? Its {n} member stays in the round without a group.",
+            "Dissolve {name}? Its {n} members stay in the round without a group.",
+            group.size,
+        ).format(name=group.name, n=group.size)
 
         def done(yes: bool | None) -> None:
             if yes:
@@ -278,7 +284,9 @@ class GroupsScreen(SpleisScreen):
         items = [
             (
                 str(g.id),
-                _("{name} ({size} members)").format(name=g.name, size=g.size)
+                ngettext("{name} ({size} member)", "{name} ({size} members)", g.size).format(
+                    name=g.name, size=g.size
+                )
                 + (" 🔒" if g.locked else ""),
             )
             for g in others

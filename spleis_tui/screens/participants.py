@@ -23,7 +23,7 @@ from spleis_tui.core.signups import (
     get_signup,
     set_status,
 )
-from spleis_tui.i18n import N_, _, current_language, number
+from spleis_tui.i18n import N_, _, current_language, ngettext, number
 from spleis_tui.screens.base import SpleisScreen
 from spleis_tui.screens.dialogs import ConfirmScreen, PickScreen, TextPrompt
 from spleis_tui.screens.participant_form import ParticipantForm
@@ -276,7 +276,9 @@ class ParticipantsScreen(SpleisScreen):
             )
             self.app.call_from_thread(self.notify, message, severity="error", markup=False)
             return
-        message = _("Saved {n} participants to {path}.").format(n=number(count), path=path)
+        message = ngettext(
+            "Saved {n} participant to {path}.", "Saved {n} participants to {path}.", count
+        ).format(n=number(count), path=path)
         self.app.call_from_thread(self.notify, message, markup=False)
 
     def action_move(self) -> None:
@@ -287,7 +289,9 @@ class ParticipantsScreen(SpleisScreen):
         items = [("-", _("No group"))] + [
             (
                 str(g.id),
-                _("{name} ({size} members)").format(name=g.name, size=g.size)
+                ngettext("{name} ({size} member)", "{name} ({size} members)", g.size).format(
+                    name=g.name, size=g.size
+                )
                 + (" 🔒" if g.locked else ""),
             )
             for g in groups

@@ -12,7 +12,7 @@ from textual.worker import get_current_worker
 from spleis_tui import labels
 from spleis_tui.core.models import ROUND_STATUSES, database
 from spleis_tui.core.rounds import RoundRow, delete_round, list_rounds, set_round_status
-from spleis_tui.i18n import N_, _
+from spleis_tui.i18n import N_, _, ngettext
 from spleis_tui.screens.base import SpleisScreen
 from spleis_tui.screens.dialogs import ConfirmScreen, PickScreen
 from spleis_tui.screens.round_form import RoundForm
@@ -135,9 +135,12 @@ class RoundsScreen(SpleisScreen):
         row = self._current()
         if row is None:
             return
-        question = _(
-            "Erase {name} with its {n} sign-ups, groups and leaders? This cannot be undone."
-        ).format(name=row.name, n=row.active + row.withdrawn)
+        count = row.active + row.withdrawn
+        question = ngettext(
+            "Erase {name} with its {n} sign-up, groups and leaders? This cannot be undone.",
+            "Erase {name} with its {n} sign-ups, groups and leaders? This cannot be undone.",
+            count,
+        ).format(name=row.name, n=count)
 
         def done(yes: bool | None) -> None:
             if not yes:
