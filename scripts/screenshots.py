@@ -1,6 +1,6 @@
 """Write the README's screenshots (SVG) from a fresh demo database.
 
-    python scripts/screenshots.py            # writes docs/screenshots/*.svg
+python scripts/screenshots.py            # writes docs/screenshots/*.svg
 """
 
 from __future__ import annotations
