@@ -16,6 +16,7 @@ from spleis_tui.core.rounds import current_round, set_current_round
 from spleis_tui.i18n import N_, _, current_language, set_language
 from spleis_tui.keymap import load_keymap
 from spleis_tui.locations import keymap_path
+from spleis_tui.screens.base import spleis_bindings
 from spleis_tui.widgets.navbar import SECTIONS
 
 
@@ -122,9 +123,9 @@ class SpleisApp(App):
                 _("Open the {section} screen ({key})").format(section=_(title), key=key.upper()),
                 lambda section=section: self.action_show_section(section),
             )
-        for active in screen.active_bindings.values():
+        for active in spleis_bindings(screen):
             binding = active.binding
-            if binding.action in seen or not binding.description or not active.enabled:
+            if binding.action in seen or not active.enabled:
                 continue
             seen.add(binding.action)
             node = active.node

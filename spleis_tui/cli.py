@@ -121,11 +121,6 @@ def _seed_demo_if_empty() -> None:
 # Errors: one clear line on stderr and exit code 1, never a traceback for a user's mistake.
 
 
-def field_name(field: str) -> str:
-    """The user's word for a field named in a ValidationError."""
-    return core_signups.field_label(field)
-
-
 def _open_problem(error: BaseException) -> str:
     # mkdir reports a file in the way of the folder as "File exists": say what it means.
     if isinstance(error, FileExistsError) and error.filename:
@@ -291,7 +286,7 @@ class SpleisGroup(TranslatedGroup):
         try:
             return super().invoke(ctx)
         except ValidationError as error:
-            fail(f"{field_name(error.field)}: {error.message}")
+            fail(core_signups.describe(error))
         except SpleisError as error:
             fail(str(error))
         except BrokenPipeError:
@@ -458,21 +453,17 @@ def progress_reporter(text: str) -> Iterator[Callable[[int, int], None] | None]:
 
 
 class IsoDate(click.ParamType):
-    name = "YYYY-MM-DD"
+    """A date typed as 2027-01-20 or 20.01.2027, like the TUI accepts."""
+
+    name = "DATE"
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
         if isinstance(value, dt.date):
             return value
         try:
-            return dt.date.fromisoformat(str(value).strip())
-        except ValueError:
-            self.fail(
-                _("{value} is not a date in the form YYYY-MM-DD (such as 2027-01-20).").format(
-                    value=value
-                ),
-                param,
-                ctx,
-            )
+            return core_rounds.parse_date(str(value), "date")
+        except ValidationError as error:
+            self.fail(error.message, param, ctx)
 
 
 round_option = option(
@@ -558,7 +549,11 @@ def open_app(state: State) -> None:
     connect()
     from spleis_tui.app import SpleisApp  # Textual costs 0.2 s: only the TUI pays it
 
-    SpleisApp(lang=state.lang, demo=state.demo).run()
+    app = SpleisApp(lang=state.lang, demo=state.demo)
+    app.run()
+    # A crash inside the app must not look like a normal exit to scripts.
+    if app.return_code:
+        raise click.exceptions.Exit(app.return_code)
 
 
 # spleis seed
@@ -938,12 +933,26 @@ def participants_erase(email: str, yes: bool) -> None:
         ),
         yes,
     )
-    count = core_signups.erase_person(email)
+    erased = core_signups.erase_person(email)
     click.echo(
         _("Erased everything stored about {email} ({signups}).").format(
-            email=plain(email), signups=signups_text(count)
+            email=plain(email), signups=signups_text(erased.signups)
         )
     )
+    if erased.leaders:
+        click.echo(
+            ngettext(
+                "Also erased {n} leader record.", "Also erased {n} leader records.", erased.leaders
+            ).format(n=erased.leaders)
+        )
+    if erased.friend_mentions:
+        click.echo(
+            ngettext(
+                "Removed the address where {n} other person named them as a friend.",
+                "Removed the address where {n} other people named them as a friend.",
+                erased.friend_mentions,
+            ).format(n=erased.friend_mentions)
+        )
 
 
 # spleis groups

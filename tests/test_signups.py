@@ -8,7 +8,8 @@ from hypothesis import strategies as st
 
 from spleis_tui.core.errors import ValidationError
 from spleis_tui.core.groups import create_group, move_member
-from spleis_tui.core.models import Person, SignUp
+from spleis_tui.core.leaders import add_leader
+from spleis_tui.core.models import Leader, Person, SignUp
 from spleis_tui.core.rounds import create_round, delete_round
 from spleis_tui.core.signups import (
     ParticipantQuery,
@@ -135,10 +136,18 @@ def test_erasing_a_person_removes_them_from_every_round(ref, round_id):
     add_signup(round_id, person(), ref, consent=True)
     other = create_round("Another round").id
     add_signup(other, person(), ref, consent=True)
-    add_signup(other, person(email="ola@stud.ntnu.no", name="Ola"), ref, consent=True)
-    assert erase_person("Kari@stud.ntnu.no") == 2
-    assert [s.name for s in SignUp.select()] == ["Ola"]
+    add_signup(
+        other,
+        person(email="ola@stud.ntnu.no", name="Ola", friend_email="KARI@stud.ntnu.no"),
+        ref,
+        consent=True,
+    )
+    add_leader(other, {"name": "Kari", "email": "kari@stud.ntnu.no"}, ref)
+    erased = erase_person("Kari@stud.ntnu.no")
+    assert (erased.signups, erased.leaders, erased.friend_mentions) == (2, 1, 1)
+    assert [(s.name, s.friend_email) for s in SignUp.select()] == [("Ola", "")]
     assert Person.select().count() == 1
+    assert Leader.select().count() == 0
 
 
 def test_deleting_a_round_erases_its_people(ref, round_id):
@@ -197,3 +206,34 @@ def test_pages_cover_every_row_exactly_once(ref, round_id, page_size, order, des
     for offset in range(0, query.count(), page_size):
         seen += [row.id for row in query.page(offset, page_size)]
     assert sorted(seen) == sorted(s.id for s in SignUp.select())
+
+
+def test_search_matches_the_start_of_words_only(ref, round_id):
+    _cohort(ref, round_id, ["Einar Solberg", "Kari Berg", "Per Bergersen"])
+    found = [r.name for r in ParticipantQuery(round_id=round_id, search="berg").page(0, 50)]
+    assert sorted(found) == ["Kari Berg", "Per Bergersen"]
+    assert ParticipantQuery(round_id=round_id, search="ntnu").count() == 3
+
+
+def test_a_closed_round_refuses_changes_but_can_be_erased(ref, round_id):
+    from spleis_tui.core.rounds import set_round_status
+
+    signup = add_signup(round_id, person(), ref, consent=True)
+    set_round_status(round_id, "closed")
+    for change in (
+        lambda: add_signup(round_id, person(email="new@stud.ntnu.no"), ref, consent=True),
+        lambda: update_signup(signup.id, {"name": "Changed"}, ref),
+        lambda: set_status(signup.id, "withdrawn"),
+        lambda: create_group(round_id),
+    ):
+        with pytest.raises(ValidationError) as raised:
+            change()
+        assert "closed" in raised.value.message
+    delete_signup(signup.id)
+    assert SignUp.select().count() == 0
+
+
+def test_a_signup_needs_a_campus(ref, round_id):
+    with pytest.raises(ValidationError) as raised:
+        add_signup(round_id, person(campus="", programme=""), ref, consent=True)
+    assert raised.value.field == "campus"

@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from spleis_tui.core.emails import is_valid_email, normalise_email
-from spleis_tui.core.text import clean_text, fold
+from spleis_tui.core.text import clean_text, fold, search_words, sort_key
 
 UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200e\u200f\ufeff]")
 
@@ -79,3 +79,19 @@ def test_email_validity():
 
 def test_fold_makes_search_case_insensitive_beyond_ascii():
     assert fold("ØSTBY  Ærlig") == fold("østby ærlig")
+
+
+def test_names_sort_in_norwegian_order():
+    names = ["Åse", "Øystein", "Ærlig", "Zara", "Émile", "Anna", "Ola"]
+    expected = ["Anna", "Émile", "Ola", "Zara", "Ærlig", "Øystein", "Åse"]
+    assert sorted(names, key=sort_key) == expected
+
+
+def test_numbers_in_names_sort_by_value():
+    names = ["Gruppe 10", "Gruppe 2", "Gruppe 1", "gruppe 100"]
+    assert sorted(names, key=sort_key) == ["Gruppe 1", "Gruppe 2", "Gruppe 10", "gruppe 100"]
+
+
+def test_search_words_split_emails_and_hyphenated_names():
+    words = search_words("Anne-Lise Østby", "Anne.Lise@Stud.NTNU.no").split()
+    assert {"anne-lise", "anne", "lise", "østby", "anne.lise@stud.ntnu.no", "ntnu"} <= set(words)

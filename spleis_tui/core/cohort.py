@@ -26,7 +26,7 @@ from peewee import Field, Model, chunked
 from spleis_tui.core.emails import normalise_email
 from spleis_tui.core.models import Person, Round, SignUp, database, join_codes, utcnow
 from spleis_tui.core.reference import Reference
-from spleis_tui.core.text import clean_text
+from spleis_tui.core.text import clean_text, sort_key
 
 if TYPE_CHECKING:
     from faker import Generator
@@ -710,6 +710,7 @@ def seed_cohort(
                     "demo",
                     False,
                     search_key_for(p["name"], p["email"], p["programme"], ref),
+                    sort_key(p["name"]),
                     now,
                 )
                 for p, key in batch
@@ -770,5 +771,6 @@ _COLUMNS = (
     "source_file",
     "cleaned",
     "search_key",
+    "name_key",
     "updated_at",
 )

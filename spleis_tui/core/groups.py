@@ -8,6 +8,7 @@ from peewee import JOIN, fn
 
 from spleis_tui.core.errors import NotFound, ValidationError
 from spleis_tui.core.models import Group, Leader, SignUp, database, utcnow
+from spleis_tui.core.signups import refuse_if_closed
 from spleis_tui.core.text import clean_text, fold
 from spleis_tui.i18n import _
 
@@ -56,9 +57,12 @@ def list_groups(
 ) -> list[GroupRow]:
     """Groups of a round with leader and size; one page of them when `limit` is given."""
     size = fn.COUNT(SignUp.id)
-    column = {"name": Group.name, "leader": Leader.name, "size": size, "locked": Group.locked}.get(
-        order_by, Group.name
-    )
+    column = {
+        "name": Group.sort_key,
+        "leader": Leader.name,
+        "size": size,
+        "locked": Group.locked,
+    }.get(order_by, Group.sort_key)
     query = (
         Group.select(
             Group.id, Group.name, Group.locked, Leader.name.alias("leader_name"), size.alias("size")
@@ -67,7 +71,7 @@ def list_groups(
         .switch(Group)
         .join(SignUp, JOIN.LEFT_OUTER, on=(SignUp.group == Group.id))
         .where(_group_filter(round_id, search))
-        .group_by(Group.id, Group.name, Group.locked, Leader.name)
+        .group_by(Group.id, Group.name, Group.sort_key, Group.locked, Leader.name)
         .order_by(column.desc() if descending else column.asc(), Group.id)
     )
     if limit is not None:
@@ -160,6 +164,7 @@ def next_group_name(round_id: int) -> str:
 
 def create_group(round_id: int, name: str | None = None) -> Group:
     with database.atomic():
+        refuse_if_closed(round_id)
         name = _clean_name(round_id, name) if name else next_group_name(round_id)
         return Group.create(round=round_id, name=name)
 
@@ -205,6 +210,7 @@ def move_member(signup_id: int, group_id: int | None) -> SignUp:
         signup = SignUp.get_or_none(SignUp.id == signup_id)
         if signup is None:
             raise NotFound(_("No sign-up has the id {id}.").format(id=signup_id))
+        refuse_if_closed(signup.round_id)
         if signup.group_id is not None:
             _refuse_if_locked(get_group(signup.group_id))
         if group_id is not None:
@@ -233,3 +239,10 @@ def set_group_leader(group_id: int, leader_id: int | None) -> Group:
         group.leader = leader_id
         group.save()
         return group
+
+
+def group_offset(round_id: int, group_id: int, search: str = "") -> int:
+    """Where a group stands in the list sorted by name: how many groups come before it."""
+    group = get_group(group_id)
+    before = _group_filter(round_id, search) & (Group.sort_key < group.sort_key)
+    return Group.select().where(before).count()

@@ -35,6 +35,8 @@ def validate_leader(data: Mapping[str, object], ref: Reference) -> dict:
     if not name:
         raise ValidationError("name", _("Name is required."))
     email = clean_text(data.get("email"))[0]
+    if not email:
+        raise ValidationError("email", _("E-mail is required."))
     if not is_valid_email(email):
         raise ValidationError("email", _("{value} is not an e-mail address.").format(value=email))
     phone = clean_text(data.get("phone"))[0]
@@ -51,7 +53,7 @@ def validate_leader(data: Mapping[str, object], ref: Reference) -> dict:
     except ValueError:
         capacity = -1
     if not 1 <= capacity <= 50:
-        raise ValidationError("capacity", _("Capacity must be a whole number from 1 to 50."))
+        raise ValidationError("capacity", _("Max groups must be a whole number from 1 to 50."))
     return {
         "name": name,
         "email": email,

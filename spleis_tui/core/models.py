@@ -21,6 +21,8 @@ from peewee import (
     TextField,
 )
 
+from spleis_tui.core.text import sort_key
+
 database = DatabaseProxy()
 
 ROUND_KINDS = ("vennespleis", "turgruppe", "trivselsgruppe", "other")
@@ -148,12 +150,18 @@ class Leader(BaseModel):
 class Group(BaseModel):
     round = ForeignKeyField(Round, backref="groups", on_delete="CASCADE")
     name = CharField(max_length=100)
+    # text.sort_key(name): "Gruppe 2" before "Gruppe 10" on any database.
+    sort_key = CharField(max_length=200, default="", index=True)
     leader = ForeignKeyField(Leader, null=True, backref="groups", on_delete="SET NULL")
     locked = BooleanField(default=False)
     created_at = DateTimeField(default=utcnow)
 
     class Meta:
         indexes = ((("round", "name"), True),)
+
+    def save(self, *args, **kwargs):
+        self.sort_key = sort_key(self.name)
+        return super().save(*args, **kwargs)
 
 
 class SignUp(BaseModel):
@@ -185,8 +193,11 @@ class SignUp(BaseModel):
     status = CharField(max_length=16, default="active", index=True)
     # Set when untrusted text had control characters removed on the way in.
     cleaned = BooleanField(default=False)
-    # Casefolded name, e-mail and programme, so search is case-insensitive on any backend.
+    # The words of name, e-mail and programme, folded (text.search_words): search matches
+    # the start of a word, case-insensitively, on any backend.
     search_key = TextField(default="")
+    # text.sort_key(name): Norwegian alphabetical order without a database collation.
+    name_key = CharField(max_length=200, default="")
     group = ForeignKeyField(Group, null=True, backref="members", on_delete="SET NULL")
     updated_at = DateTimeField(default=utcnow)
 
@@ -195,7 +206,7 @@ class SignUp(BaseModel):
             (("round", "person"), True),
             (("round", "status"), False),
             (("round", "campus"), False),
-            (("round", "name"), False),
+            (("round", "name_key"), False),
         )
 
     @property

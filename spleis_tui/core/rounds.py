@@ -40,6 +40,21 @@ class RoundRow:
     withdrawn: int
 
 
+def parse_date(text: str, field: str) -> dt.date | None:
+    """A date typed as 2027-01-20 or as 20.01.2027 (how Norwegians write it); None if empty."""
+    text = text.strip()
+    if not text:
+        return None
+    for form in ("%Y-%m-%d", "%d.%m.%Y", "%d.%m.%y"):
+        try:
+            return dt.datetime.strptime(text, form).date()
+        except ValueError:
+            continue
+    raise ValidationError(
+        field, _("{value} is not a date like 20.01.2027 or 2027-01-20.").format(value=text)
+    )
+
+
 def create_round(
     name: str,
     kind: str = "vennespleis",

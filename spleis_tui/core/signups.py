@@ -20,7 +20,9 @@ from spleis_tui.core.models import (
     LANGUAGES,
     SIGNUP_STATUSES,
     Group,
+    Leader,
     Person,
+    Round,
     SignUp,
     database,
     join_codes,
@@ -28,7 +30,7 @@ from spleis_tui.core.models import (
     utcnow,
 )
 from spleis_tui.core.reference import Reference
-from spleis_tui.core.text import clean_text, fold
+from spleis_tui.core.text import clean_text, fold, search_words, sort_key
 from spleis_tui.i18n import _
 
 _PHONE = re.compile(r"^\+?[0-9 ()\-.]{5,20}$")
@@ -61,7 +63,7 @@ def search_key_for(name: str, email: str, programme: str, ref: Reference | None)
     if ref is not None and programme in ref.programmes:
         info = ref.programmes[programme]
         parts += [info.name_nb, info.name_en]
-    return fold(" ".join(p for p in parts if p))
+    return search_words(*parts)
 
 
 def _as_int(data: Mapping, key: str, low: int, high: int, message: str) -> int | None:
@@ -230,10 +232,20 @@ def field_label(key: str) -> str:
         "ends_on": _("End date"),
         "code": _("Code"),
         "role": _("Role"),
-        "capacity": _("Capacity"),
+        "capacity": _("Max groups"),
         "leader": _("Leader"),
+        "round": _("Round"),
+        "date": _("Date"),
     }
     return labels.get(key, key)
+
+
+def describe(error: ValidationError, label: str | None = None) -> str:
+    """One line that names the field once: "E-mail: x is not an e-mail address." """
+    label = label or field_label(error.field)
+    if error.message.casefold().startswith(label.casefold()):
+        return error.message
+    return f"{label}: {error.message}"
 
 
 def _person_for(email: str) -> Person:
@@ -252,7 +264,11 @@ def add_signup(
     source_row: int | None = None,
     submitted_at: dt.datetime | None = None,
 ) -> SignUp:
+    refuse_if_closed(round_id)
     values = validate_signup(data, ref)
+    if not values["campus"]:
+        # Groups meet in person, so nobody can be placed without a campus.
+        raise ValidationError("campus", _("Choose a campus."))
     if not consent:
         raise ValidationError("consent", _("The participant must agree to the privacy note."))
     now = utcnow()
@@ -271,6 +287,7 @@ def add_signup(
             source_file=source_file or "manual",
             source_row=source_row,
             search_key=search_key_for(values["name"], values["email"], values["programme"], ref),
+            name_key=sort_key(values["name"]),
             **values,
         )
 
@@ -279,6 +296,7 @@ def update_signup(signup_id: int, data: Mapping[str, object], ref: Reference) ->
     """Replace a sign-up's answers. A changed e-mail moves it to that person."""
     with database.atomic():
         signup = get_signup(signup_id)
+        refuse_if_closed(signup.round_id)
         merged = {key: getattr(signup, key) for key in FIELDS}
         merged.update(data)
         values = validate_signup(merged, ref)
@@ -308,6 +326,7 @@ def update_signup(signup_id: int, data: Mapping[str, object], ref: Reference) ->
         for key, value in values.items():
             setattr(signup, key, value)
         signup.search_key = search_key_for(signup.name, signup.email, signup.programme, ref)
+        signup.name_key = sort_key(signup.name)
         signup.updated_at = utcnow()
         signup.save()
         if old_person is not None:
@@ -342,6 +361,7 @@ def set_status(signup_id: int, status: str) -> SignUp:
         raise ValidationError("status", _("Unknown status {value}.").format(value=status))
     with database.atomic():
         signup = get_signup(signup_id)
+        refuse_if_closed(signup.round_id)
         signup.status = status
         if status == "withdrawn":
             signup.group = None
@@ -359,19 +379,50 @@ def delete_signup(signup_id: int) -> None:
         forget_people_without_signups([person])
 
 
-def erase_person(email: str) -> int:
-    """Erase everything stored about one e-mail address, in every round. Returns sign-ups erased."""
+@dataclass(frozen=True)
+class Erased:
+    """What erasing a person removed."""
+
+    signups: int
+    leaders: int
+    friend_mentions: int  # other people's "friend's e-mail" answers that named them
+
+
+def erase_person(email: str) -> Erased:
+    """Erase everything stored about one e-mail address, in every round.
+
+    That is their sign-ups, their leader records, and their address where others
+    named them as a friend.
+    """
     key = normalise_email(email)
     with database.atomic():
         person = Person.get_or_none(Person.email_key == key)
-        if person is None:
+        leaders = Leader.select().where(Leader.email_key == key)
+        if person is None and not leaders.exists():
             raise NotFound(_("Nothing is stored about {email}.").format(email=email))
-        count = SignUp.delete().where(SignUp.person == person).execute()
-        from spleis_tui.core.models import Leader
+        signups = SignUp.delete().where(SignUp.person == person).execute() if person else 0
+        leader_count = Leader.delete().where(Leader.email_key == key).execute()
+        mentions = [
+            signup_id
+            for signup_id, friend in SignUp.select(SignUp.id, SignUp.friend_email)
+            .where(SignUp.friend_email != "")
+            .tuples()
+            if normalise_email(friend) == key
+        ]
+        if mentions:
+            SignUp.update(friend_email="").where(SignUp.id.in_(mentions)).execute()
+        if person is not None:
+            person.delete_instance()
+    return Erased(signups, leader_count, len(mentions))
 
-        Leader.delete().where(Leader.email_key == key).execute()
-        person.delete_instance()
-    return count
+
+def refuse_if_closed(round_id: int) -> None:
+    """A closed round is finished: it can be read, exported and erased, not changed."""
+    closed = Round.select().where((Round.id == round_id) & (Round.status == "closed")).exists()
+    if closed:
+        raise ValidationError(
+            "round", _("This round is closed. Set its status to open to change it (F6).")
+        )
 
 
 def forget_people_without_signups(person_ids: Iterable[int] | None = None) -> int:
@@ -422,7 +473,8 @@ class ParticipantQuery:
     def _where(self):
         condition = SignUp.round == self.round_id
         for term in fold(self.search).split():
-            condition &= SignUp.search_key.contains(term)
+            # The key starts with a space and has one between words: " term" is a word start.
+            condition &= SignUp.search_key.contains(" " + term)
         if self.campus:
             condition &= SignUp.campus == self.campus
         if self.gender:
@@ -442,14 +494,14 @@ class ParticipantQuery:
 
     def page(self, offset: int, limit: int) -> list[ParticipantRow]:
         column = {
-            "name": SignUp.name,
+            "name": SignUp.name_key,
             "email": SignUp.email,
             "age": SignUp.age,
             "campus": SignUp.campus,
             "programme": SignUp.programme,
             "language": SignUp.language,
             "status": SignUp.status,
-            "group": Group.name,
+            "group": Group.sort_key,
         }.get(self.order_by, SignUp.name)
         ordering = [column.desc() if self.descending else column.asc(), SignUp.id.asc()]
         query = (

@@ -45,3 +45,38 @@ def clean_text(value: object, *, multiline: bool = False) -> tuple[str, bool]:
 def fold(value: str) -> str:
     """The form text is compared and searched in: NFC, casefolded, spaces collapsed."""
     return _SPACES.sub(" ", unicodedata.normalize("NFC", value)).strip().casefold()
+
+
+# Norwegian alphabetical order puts æ, ø, å after z (and reads ä as æ, ö as ø).
+# SQL collations differ between backends, so we store this key and sort on it.
+_NORWEGIAN_LAST = str.maketrans({"æ": "{", "ä": "{", "ø": "|", "ö": "|", "å": "}"})
+
+
+def sort_key(value: str) -> str:
+    """A key that orders names as a Norwegian reader expects, and numbers by value.
+
+    "Gruppe 2" sorts before "Gruppe 10"; "Åse" after "Øystein"; "Émile" with "Emile".
+    """
+    text = fold(value).translate(_NORWEGIAN_LAST)
+    decomposed = unicodedata.normalize("NFKD", text)
+    letters = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return re.sub(r"\d+", lambda m: m.group().zfill(10), letters)
+
+
+_WORD_SPLIT = re.compile(r"[\s@.\-_/()+,;:]+")
+
+
+def search_words(*values: str) -> str:
+    """The searchable words of some texts, folded: each value whole and in its parts.
+
+    Search matches the start of a word, so "berg" finds "Berg" and "Bergersen" but not
+    "Solberg"; an e-mail is also split at "@" and dots so "ntnu" finds it.
+    """
+    words: list[str] = []
+    for value in values:
+        folded = fold(value)
+        if not folded:
+            continue
+        words += folded.split()
+        words += [part for part in _WORD_SPLIT.split(folded) if part]
+    return " " + " ".join(dict.fromkeys(words)) + " "

@@ -14,6 +14,16 @@ from spleis_tui.i18n import _, current_language
 from spleis_tui.widgets.navbar import NavBar
 
 
+def spleis_bindings(screen: Screen):
+    """The active bindings that are Spleis's own (they all have ids), in order."""
+    seen: set[str] = set()
+    for active in screen.active_bindings.values():
+        binding = active.binding
+        if binding.id and binding.description and binding.action not in seen:
+            seen.add(binding.action)
+            yield active
+
+
 class TranslatedBindings:
     """Binding descriptions are English msgids; translate them where the footer reads them."""
 
@@ -72,9 +82,10 @@ class SpleisScreen(TranslatedBindings, Screen):
         self.sub_title = self.app.round_name
 
     async def on_screen_resume(self) -> None:
+        # Other screens may have changed what this one shows: fetch it again (one page).
         if self._composed_language != current_language():
             await self.relocalise()
-        elif self._seen_round != self.round_id:
+        else:
             self._seen_round = self.round_id
             self._update_titles()
             self.reload()

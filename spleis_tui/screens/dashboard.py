@@ -51,6 +51,10 @@ class DashboardScreen(SpleisScreen):
             self.query_one("#round-info", Static).update(
                 Text(_("There is no round yet. Press F6 to create one."))
             )
+            for figure in self.query(Figure):
+                figure.update("")
+            for breakdown in self.query(".breakdown"):
+                breakdown.update("")
             return
         self._load(self.round_id)
 

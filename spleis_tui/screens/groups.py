@@ -19,7 +19,9 @@ from spleis_tui.core.groups import (
     count_groups,
     create_group,
     dissolve_group,
+    get_group,
     group_members,
+    group_offset,
     list_groups,
     move_member,
     rename_group,
@@ -27,18 +29,49 @@ from spleis_tui.core.groups import (
     set_locked,
 )
 from spleis_tui.core.leaders import list_leaders
+from spleis_tui.core.reference import Reference
 from spleis_tui.i18n import N_, _, current_language, ngettext, number
 from spleis_tui.screens.base import SpleisScreen
 from spleis_tui.screens.dialogs import ConfirmScreen, PickScreen, TextPrompt
-from spleis_tui.widgets.paged_table import Column, PagedTable, PageRequest
+from spleis_tui.widgets.columns_table import Column, ColumnsTable
+from spleis_tui.widgets.paged_table import PagedTable, PageRequest
 from spleis_tui.widgets.plain import plain
 
 GROUP_COLUMNS = (
-    Column("name", N_("Group"), 14),
+    Column("name", N_("Group"), 14, grow=1),
     Column("size", N_("Size"), 4),
-    Column("leader", N_("Leader"), 13),
+    Column("leader", N_("Leader"), 13, grow=1),
     Column("locked", "🔒", 2),
 )
+MEMBER_COLUMNS = (
+    Column("name", N_("Name"), 20, grow=2),
+    Column("gender", N_("Gender"), 10),
+    Column("age", N_("Age"), 5),
+    Column("programme", N_("Programme"), 16, grow=2),
+    Column("campus", N_("Campus"), 11),
+    Column("language", N_("Language"), 9),
+)
+# Matching aims at groups of 4 to 6; moving past this gets a gentle warning.
+LARGE_GROUP = 6
+
+
+def group_choices(
+    groups: list[GroupRow], ref: Reference, *, without: int | None = None
+) -> list[tuple[str, str]]:
+    """Picker lines: name, size, campus and a lock for each group."""
+    items = []
+    for group in groups:
+        if group.id == without:
+            continue
+        line = ngettext("{name} ({size} member)", "{name} ({size} members)", group.size).format(
+            name=group.name, size=group.size
+        )
+        if group.campuses:
+            line += " · " + ", ".join(ref.campus_name(c) for c in group.campuses)
+        if group.locked:
+            line += " 🔒"
+        items.append((str(group.id), line))
+    return items
 
 
 class GroupsScreen(SpleisScreen):
@@ -51,9 +84,9 @@ class GroupsScreen(SpleisScreen):
         Binding("r", "rename", N_("Rename"), id="groups.rename"),
         Binding("l", "toggle_lock", N_("Lock"), id="groups.lock"),
         Binding("d", "dissolve", N_("Dissolve"), id="groups.dissolve"),
+        Binding("s", "set_leader", N_("Leader"), id="groups.leader"),
         Binding("m", "move", N_("Move"), id="groups.move"),
         Binding("x", "remove_member", N_("Take out"), id="groups.remove"),
-        Binding("s", "set_leader", N_("Leader"), id="groups.leader"),
         Binding("slash", "focus_search", N_("Search"), show=False, id="groups.search"),
     ]
 
@@ -65,34 +98,21 @@ class GroupsScreen(SpleisScreen):
     def compose_body(self) -> ComposeResult:
         with Horizontal(id="groups-panes"):
             with Vertical(id="groups-left"):
-                yield Input(placeholder=_("Search groups"), id="group-search")
+                yield Input(placeholder=_("Search groups"), id="group-search", compact=True)
                 yield PagedTable(GROUP_COLUMNS, self._load, self._cells, id="group-table")
                 yield Label("", id="groups-status")
             with Vertical(id="groups-right"):
                 yield Label("", id="members-title")
-                members = DataTable(id="member-table", cursor_type="row", zebra_stripes=True)
-                yield members
+                yield ColumnsTable(MEMBER_COLUMNS, id="member-table")
                 yield Label("", id="members-status")
-
-    def on_mount(self) -> None:
-        members = self.query_one("#member-table", DataTable)
-        for key, title, width in (
-            ("name", N_("Name"), 20),
-            ("gender", N_("Gender"), 10),
-            ("age", N_("Age"), 3),
-            ("programme", N_("Programme"), 16),
-            ("campus", N_("Campus"), 11),
-            ("language", N_("Language"), 9),
-        ):
-            members.add_column(Text(_(title)), key=key, width=width)
 
     @property
     def table(self) -> PagedTable:
         return self.query_one("#group-table", PagedTable)
 
     @property
-    def member_table(self) -> DataTable:
-        return self.query_one("#member-table", DataTable)
+    def member_table(self) -> ColumnsTable:
+        return self.query_one("#member-table", ColumnsTable)
 
     def reload(self, *, select_key: str | None = None) -> None:
         self.table.reload(select_key=select_key)
@@ -111,16 +131,19 @@ class GroupsScreen(SpleisScreen):
         return total, rows
 
     def _cells(self, row: GroupRow) -> tuple[str, list[Text]]:
+        size = Text(str(row.size), style="bold yellow" if row.size > LARGE_GROUP else "")
         return str(row.id), [
             plain(row.name),
-            Text(str(row.size)),
+            size,
             plain(row.leader),
             Text("🔒" if row.locked else ""),
         ]
 
     def on_paged_table_page_loaded(self, event: PagedTable.PageLoaded) -> None:
         if event.total == 0:
-            text = _("No groups yet. Press n to make one, or use matching.")
+            text = (
+                _("No group matches.") if self.search else _("No groups yet. Press n to make one.")
+            )
         else:
             text = _("{first}–{last} of {total}").format(
                 first=number(event.offset + 1),
@@ -173,21 +196,21 @@ class GroupsScreen(SpleisScreen):
             if group.locked:
                 title.append("  ·  " + _("locked"))
         self.query_one("#members-title", Label).update(title)
-        summary = self._summary(ref, lang)
-        self.query_one("#members-status", Label).update(Text(summary if group else ""))
+        summary = self._summary(ref) if group else ""
+        self.query_one("#members-status", Label).update(Text(summary))
 
-    def _summary(self, ref, lang: str) -> str:
+    def _summary(self, ref: Reference) -> str:
         """A line a person can read: size, campuses, ages, languages, programmes."""
         members = self.members
         parts = [ngettext("{n} member", "{n} members", len(members)).format(n=len(members))]
         campuses = sorted({ref.campus_name(m.campus) for m in members if m.campus})
-        if len(campuses) == 1:
-            parts.append(_("all on {campus}").format(campus=campuses[0]))
-        elif campuses:
+        if campuses:
             parts.append(", ".join(campuses))
-        ages = [m.age for m in members if m.age is not None]
-        if ages:
-            parts.append(_("ages {low}–{high}").format(low=min(ages), high=max(ages)))
+        ages = sorted(m.age for m in members if m.age is not None)
+        if ages and ages[0] == ages[-1]:
+            parts.append(_("age {age}").format(age=ages[0]))
+        elif ages:
+            parts.append(_("ages {low}–{high}").format(low=ages[0], high=ages[-1]))
         languages = sorted({labels.label("language", m.language) for m in members})
         if languages:
             parts.append("/".join(languages))
@@ -209,18 +232,23 @@ class GroupsScreen(SpleisScreen):
         return group
 
     def _member(self) -> MemberRow | None:
+        """The member under the cursor, when the member list has the focus."""
         table = self.member_table
-        if not self.members or not 0 <= table.cursor_row < len(self.members):
-            self.notify(_("Choose a member first (Tab to the member list)."), severity="warning")
+        if self.focused is not table or not self.members:
+            self.notify(_("Tab to the member list and choose a member first."), severity="warning")
             return None
-        return self.members[table.cursor_row]
+        return self.members[min(table.cursor_row, len(self.members) - 1)]
 
-    def _attempt(self, change: Callable[[], object], *, select_key: str | None = None) -> bool:
+    def _attempt(
+        self, change: Callable[[], object], done: str, *, select_key: str | None = None
+    ) -> bool:
+        """Make a change; say what happened, or what was wrong."""
         try:
             change()
         except SpleisError as error:
             self.notify(str(error), severity="error", markup=False)
             return False
+        self.notify(done, markup=False)
         self.reload(select_key=select_key)
         return True
 
@@ -228,40 +256,63 @@ class GroupsScreen(SpleisScreen):
         if not self.round_id:
             self.notify(_("Create a round first (F6)."), severity="warning")
             return
+        round_id = self.round_id
 
-        def done(name: str | None) -> None:
-            if name is None:
+        def done(group) -> None:
+            if group is None:
                 return
-            try:
-                group = create_group(self.round_id, name or None)
-            except SpleisError as error:
-                self.notify(str(error), severity="error", markup=False)
-                return
-            self.reload(select_key=str(group.id))
+            self.notify(_("Created {name}.").format(name=group.name), markup=False)
+            offset = group_offset(round_id, group.id, self.search)
+            self.table.show_row_at(offset, str(group.id))
 
-        self.app.push_screen(TextPrompt(_("Name of the new group (empty for a number)")), done)
+        self.app.push_screen(
+            TextPrompt(
+                _("Name of the new group (leave it empty for the next number)"),
+                apply=lambda name: create_group(round_id, name.strip() or None),
+            ),
+            done,
+        )
 
     def action_rename(self) -> None:
         group = self._group()
         if group is None:
             return
 
-        def done(name: str | None) -> None:
-            if name is not None:
-                self._attempt(lambda: rename_group(group.id, name), select_key=str(group.id))
+        def done(renamed) -> None:
+            if renamed is not None:
+                self.notify(_("Renamed to {name}.").format(name=renamed.name), markup=False)
+                self.reload(select_key=str(group.id))
 
         self.app.push_screen(
-            TextPrompt(_("New name for {name}").format(name=group.name), group.name), done
+            TextPrompt(
+                _("New name for {name}").format(name=group.name),
+                group.name,
+                apply=lambda name: rename_group(group.id, name),
+            ),
+            done,
         )
 
     def action_toggle_lock(self) -> None:
         group = self._group()
-        if group is not None:
-            self._attempt(lambda: set_locked(group.id, not group.locked), select_key=str(group.id))
+        if group is None:
+            return
+        message = (
+            _("Unlocked {name}.") if group.locked else _("Locked {name}: its members stay put.")
+        ).format(name=group.name)
+        self._attempt(
+            lambda: set_locked(group.id, not group.locked), message, select_key=str(group.id)
+        )
 
     def action_dissolve(self) -> None:
         group = self._group()
         if group is None:
+            return
+        if group.locked:
+            self.notify(
+                _("{name} is locked. Unlock it first.").format(name=group.name),
+                severity="error",
+                markup=False,
+            )
             return
         question = ngettext(
             "Dissolve {name}? Its {n} member stays in the round without a group.",
@@ -271,7 +322,10 @@ class GroupsScreen(SpleisScreen):
 
         def done(yes: bool | None) -> None:
             if yes:
-                self._attempt(lambda: dissolve_group(group.id))
+                self._attempt(
+                    lambda: dissolve_group(group.id),
+                    _("Dissolved {name}.").format(name=group.name),
+                )
 
         self.app.push_screen(ConfirmScreen(question, confirm_label=_("Dissolve")), done)
 
@@ -280,22 +334,20 @@ class GroupsScreen(SpleisScreen):
         group = self.table.current
         if member is None or group is None:
             return
-        others = [g for g in list_groups(self.round_id) if g.id != group.id]
-        items = [
-            (
-                str(g.id),
-                ngettext("{name} ({size} member)", "{name} ({size} members)", g.size).format(
-                    name=g.name, size=g.size
-                )
-                + (" 🔒" if g.locked else ""),
-            )
-            for g in others
-        ]
+        items = group_choices(list_groups(self.round_id), self.app.ref, without=group.id)
         title = _("Move {name} to which group?").format(name=member.name)
 
         def done(choice: str | None) -> None:
-            if choice is not None:
-                self._attempt(lambda: move_member(member.id, int(choice)), select_key=str(group.id))
+            if choice is None:
+                return
+            target = int(choice)
+            moved = self._attempt(
+                lambda: move_member(member.id, target),
+                moved_message(member.name, target),
+                select_key=str(group.id),
+            )
+            if moved:
+                warn_if_large(self, target)
 
         self.app.push_screen(PickScreen(title, items), done)
 
@@ -303,27 +355,64 @@ class GroupsScreen(SpleisScreen):
         member = self._member()
         group = self.table.current
         if member is not None and group is not None:
-            self._attempt(lambda: move_member(member.id, None), select_key=str(group.id))
+            self._attempt(
+                lambda: move_member(member.id, None),
+                _("Took {name} out of {group}.").format(name=member.name, group=group.name),
+                select_key=str(group.id),
+            )
 
     def action_set_leader(self) -> None:
         group = self._group()
         if group is None:
             return
-        leaders = list_leaders(self.round_id)
-        items = [("-", _("No leader"))] + [
-            (
-                str(leader.id),
-                f"{leader.name} · {self.app.ref.campus_name(leader.campus)} · "
-                + _("{n} of {capacity} groups").format(n=leader.groups, capacity=leader.capacity),
-            )
-            for leader in leaders
-        ]
+        leaders = {leader.id: leader for leader in list_leaders(self.round_id)}
+        items = [("-", _("No leader"))]
+        for leader in leaders.values():
+            load = _("{n} of {capacity} groups").format(n=leader.groups, capacity=leader.capacity)
+            if leader.groups >= leader.capacity:
+                load += " · " + _("full")
+            campus = self.app.ref.campus_name(leader.campus)
+            items.append((str(leader.id), f"{leader.name} · {campus} · {load}"))
 
         def done(choice: str | None) -> None:
-            if choice is not None:
-                leader = None if choice == "-" else int(choice)
-                self._attempt(lambda: set_group_leader(group.id, leader), select_key=str(group.id))
+            if choice is None:
+                return
+            chosen = None if choice == "-" else leaders[int(choice)]
+            message = (
+                _("{group} has no leader now.").format(group=group.name)
+                if chosen is None
+                else _("{name} leads {group}.").format(name=chosen.name, group=group.name)
+            )
+            changed = self._attempt(
+                lambda: set_group_leader(group.id, chosen.id if chosen else None),
+                message,
+                select_key=str(group.id),
+            )
+            if changed and chosen is not None and chosen.groups >= chosen.capacity:
+                self.notify(
+                    _("{name} now leads more groups than the {capacity} they can take.").format(
+                        name=chosen.name, capacity=chosen.capacity
+                    ),
+                    severity="warning",
+                    markup=False,
+                )
 
         self.app.push_screen(
             PickScreen(_("Leader for {name}").format(name=group.name), items), done
+        )
+
+
+def moved_message(name: str, group_id: int) -> str:
+    return _("Moved {name} to {group}.").format(name=name, group=get_group(group_id).name)
+
+
+def warn_if_large(screen, group_id: int) -> None:
+    size = len(group_members(group_id))
+    if size > LARGE_GROUP:
+        screen.notify(
+            _("{group} now has {n} members; groups of 4 to 6 work best.").format(
+                group=get_group(group_id).name, n=size
+            ),
+            severity="warning",
+            markup=False,
         )

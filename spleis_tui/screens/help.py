@@ -11,7 +11,7 @@ from textual.screen import Screen
 from textual.widgets import Label, Static
 
 from spleis_tui.i18n import N_, _
-from spleis_tui.screens.base import SpleisModal
+from spleis_tui.screens.base import SpleisModal, spleis_bindings
 from spleis_tui.widgets.navbar import SECTIONS
 
 
@@ -42,17 +42,17 @@ class HelpScreen(SpleisModal[None]):
         table = Table(box=None, show_header=False, padding=(0, 2))
         table.add_column(style="bold")
         table.add_column()
-        seen: set[str] = set()
-        for active in self.source.active_bindings.values():
+        for active in spleis_bindings(self.source):
             binding = active.binding
-            if not binding.description or binding.action in seen:
-                continue
-            seen.add(binding.action)
+            if binding.id.startswith("app."):
+                continue  # listed below, with the sections
             table.add_row(Text(self.app.get_key_display(binding)), Text(_(binding.description)))
         for _section, key, title in SECTIONS:
             table.add_row(Text(key.upper()), Text(_(title)))
+        table.add_row(Text("F1"), Text(_("Help")))
         table.add_row(Text("F9"), Text(_("Norsk/English")))
         table.add_row(Text("Ctrl+P"), Text(_("Command palette")))
+        table.add_row(Text("Ctrl+Q"), Text(_("Quit")))
         return table
 
     def action_close(self) -> None:

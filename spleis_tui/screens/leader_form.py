@@ -13,6 +13,7 @@ from spleis_tui.core.errors import SpleisError, ValidationError
 from spleis_tui.core.leaders import add_leader, update_leader
 from spleis_tui.core.models import Leader
 from spleis_tui.core.reference import Reference
+from spleis_tui.core.signups import describe
 from spleis_tui.i18n import N_, _
 from spleis_tui.screens.base import SpleisModal
 
@@ -22,7 +23,7 @@ FIELD_LABELS = {
     "phone": N_("Phone"),
     "campus": N_("Campus"),
     "role": N_("Role"),
-    "capacity": N_("Groups they can take"),
+    "capacity": N_("Max groups"),
 }
 
 
@@ -96,8 +97,8 @@ class LeaderForm(SpleisModal[int | None]):
             else:
                 saved = update_leader(self.leader.id, data, self.ref)
         except ValidationError as error:
-            label = _(FIELD_LABELS.get(error.field, error.field))
-            self.query_one("#form-error", Label).update(Text(f"{label}: {error.message}"))
+            label = _(FIELD_LABELS[error.field]) if error.field in FIELD_LABELS else None
+            self.query_one("#form-error", Label).update(Text(describe(error, label)))
             matches = self.query(f"#f-{error.field}")
             if matches:
                 matches.first().focus()

@@ -16,15 +16,16 @@ from spleis_tui.i18n import N_, _, ngettext
 from spleis_tui.screens.base import SpleisScreen
 from spleis_tui.screens.dialogs import ConfirmScreen
 from spleis_tui.screens.leader_form import LeaderForm
+from spleis_tui.widgets.columns_table import Column, ColumnsTable
 from spleis_tui.widgets.plain import plain
 
 COLUMNS = (
-    ("name", N_("Name"), 20),
-    ("email", N_("E-mail"), 22),
-    ("phone", N_("Phone"), 13),
-    ("campus", N_("Campus"), 10),
-    ("role", N_("Role"), 13),
-    ("groups", N_("Groups"), 6),
+    Column("name", N_("Name"), 20, grow=2),
+    Column("email", N_("E-mail"), 22, grow=2),
+    Column("phone", N_("Phone"), 14),
+    Column("campus", N_("Campus"), 11),
+    Column("role", N_("Role"), 13),
+    Column("groups", N_("Groups"), 7),
 )
 
 
@@ -43,13 +44,8 @@ class LeadersScreen(SpleisScreen):
         self.rows: list[LeaderRow] = []
 
     def compose_body(self) -> ComposeResult:
-        yield DataTable(id="leader-table", cursor_type="row", zebra_stripes=True)
+        yield ColumnsTable(COLUMNS, id="leader-table")
         yield Label("", id="status-line")
-
-    def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        for key, title, width in COLUMNS:
-            table.add_column(Text(_(title)), key=key, width=width)
 
     def reload(self, select_key: str | None = None) -> None:
         if self.round_id:

@@ -12,7 +12,7 @@ from spleis_tui import labels
 from spleis_tui.core.errors import SpleisError, ValidationError
 from spleis_tui.core.models import SignUp
 from spleis_tui.core.reference import Reference
-from spleis_tui.core.signups import add_signup, field_label, update_signup
+from spleis_tui.core.signups import add_signup, describe, field_label, update_signup
 from spleis_tui.i18n import N_, _, current_language
 from spleis_tui.screens.base import SpleisModal
 
@@ -147,6 +147,9 @@ class ParticipantForm(SpleisModal[int | None]):
         if current in {code for _label, code in options}:
             programme.value = current
 
+    def on_input_changed(self, event: Input.Changed) -> None:
+        event.input.remove_class("-invalid-field")
+
     def _collect(self) -> dict[str, object]:
         def select(key: str) -> str:
             value = self.query_one(f"#f-{key}", Select).value
@@ -191,7 +194,7 @@ class ParticipantForm(SpleisModal[int | None]):
         self.dismiss(saved.id)
 
     def _show_error(self, error: ValidationError) -> None:
-        message = f"{field_label(error.field)}: {error.message}"
+        message = describe(error)
         self.query_one("#form-error", Label).update(Text(message))
         matches = self.query(f"#f-{error.field}")
         if matches:

@@ -26,6 +26,7 @@ from spleis_tui.core.signups import (
 from spleis_tui.i18n import N_, _, current_language, ngettext, number
 from spleis_tui.screens.base import SpleisScreen
 from spleis_tui.screens.dialogs import ConfirmScreen, PickScreen, TextPrompt
+from spleis_tui.screens.groups import group_choices, moved_message, warn_if_large
 from spleis_tui.screens.participant_form import ParticipantForm
 from spleis_tui.widgets.paged_table import Column, PagedTable, PageRequest
 from spleis_tui.widgets.plain import plain
@@ -38,15 +39,16 @@ def slug(name: str) -> str:
 
 # E-mail goes last: on a narrow terminal it is the column that gets cut.
 COLUMNS = (
-    Column("name", N_("Name"), 20),
-    Column("age", N_("Age"), 3),
-    Column("campus", N_("Campus"), 10),
-    Column("programme", N_("Programme"), 16),
+    Column("name", N_("Name"), 20, grow=3),
+    Column("age", N_("Age"), 5),
+    Column("campus", N_("Campus"), 11),
+    Column("programme", N_("Programme"), 16, grow=3),
     Column("language", N_("Language"), 9),
-    Column("group", N_("Group"), 9),
+    Column("group", N_("Group"), 9, grow=1),
     Column("status", N_("Status"), 9),
-    Column("email", N_("E-mail"), 26),
+    Column("email", N_("E-mail"), 26, grow=2),
 )
+GROUPED = {"yes": True, "no": False}
 
 
 class ParticipantsScreen(SpleisScreen):
@@ -62,6 +64,7 @@ class ParticipantsScreen(SpleisScreen):
         Binding("m", "move", N_("Move"), id="participants.move"),
         Binding("slash", "focus_search", N_("Search"), id="participants.search"),
         Binding("c", "clear_filters", N_("Clear"), id="participants.clear"),
+        Binding("o", "sort", N_("Sort"), id="participants.sort"),
         Binding("ctrl+e", "export", N_("Export"), id="participants.export"),
         Binding("down", "focus_table", N_("To the table"), show=False, id="participants.to_table"),
     ]
@@ -72,15 +75,15 @@ class ParticipantsScreen(SpleisScreen):
 
     def compose_body(self) -> ComposeResult:
         with Horizontal(id="filters"):
-            yield Input(placeholder=_("Name, e-mail or programme"), id="search")
-            yield Select(
-                [(c.name, code) for code, c in self.app.ref.campuses.items()],
-                prompt=_("Campus"),
-                id="campus",
-            )
-            yield Select(labels.choices("gender"), prompt=_("Gender"), id="gender")
-            yield Select(labels.choices("language"), prompt=_("Language"), id="language")
-            yield Select(labels.choices("status"), prompt=_("Status"), id="status")
+            yield Input(placeholder=_("Name, e-mail or programme"), id="search", compact=True)
+            campuses = [(c.name, code) for code, c in self.app.ref.campuses.items()]
+            yield Select(campuses, prompt=_("Campus"), id="campus", compact=True)
+            yield Select(labels.choices("gender"), prompt=_("Gender"), id="gender", compact=True)
+            languages = labels.choices("language")
+            yield Select(languages, prompt=_("Language"), id="language", compact=True)
+            yield Select(labels.choices("status"), prompt=_("Status"), id="status", compact=True)
+            grouped = [(_("In a group"), "yes"), (_("No group"), "no")]
+            yield Select(grouped, prompt=_("Group"), id="grouped", compact=True)
         yield PagedTable(COLUMNS, self._load, self._cells, id="table")
         yield Label("", id="status-line")
 
@@ -152,23 +155,24 @@ class ParticipantsScreen(SpleisScreen):
     @on(Select.Changed)
     def _filter_changed(self, event: Select.Changed) -> None:
         key = event.select.id or ""
-        if key not in ("campus", "gender", "language", "status"):
+        if key == "grouped":
+            self.query_state.grouped = GROUPED.get(str(event.value))
+        elif key in ("campus", "gender", "language", "status"):
+            value = "" if event.value is Select.NULL else str(event.value)
+            setattr(self.query_state, key, value)
+        else:
             return
-        setattr(self.query_state, key, "" if event.value is Select.NULL else str(event.value))
         self.table.reload(reset=True)
 
     def show_ungrouped(self) -> None:
         """Called from the dashboard: show the active people who have no group yet."""
-        self.query_state.grouped = False
-        self.query_state.status = "active"
         self.query_one("#status", Select).value = "active"
-        self.table.reload(reset=True)
-        self.notify(_("Showing the people who are not in a group yet. Press c to clear."))
+        self.query_one("#grouped", Select).value = "no"
 
     def action_clear_filters(self) -> None:
         self.query_state.grouped = None
         self.query_one("#search", Input).value = ""
-        for key in ("campus", "gender", "language", "status"):
+        for key in ("campus", "gender", "language", "status", "grouped"):
             self.query_one(f"#{key}", Select).clear()
         self.query_state.search = self.query_state.campus = ""
         self.query_state.gender = self.query_state.language = self.query_state.status = ""
@@ -207,7 +211,8 @@ class ParticipantsScreen(SpleisScreen):
 
     def _saved(self, signup_id: int | None) -> None:
         if signup_id is not None:
-            self.notify(_("Saved."))
+            name = get_signup(signup_id).name
+            self.notify(_("Saved {name}.").format(name=name), markup=False)
             self.reload(select_key=str(signup_id))
 
     def action_withdraw(self) -> None:
@@ -215,19 +220,18 @@ class ParticipantsScreen(SpleisScreen):
         if row is None:
             return
         if row.status == "withdrawn":
-            set_status(row.id, "active")
-            self.notify(_("{name} is active again.").format(name=row.name), markup=False)
-            self.reload(select_key=str(row.id))
+            self._set_status(row, "active", _("{name} is active again."))
             return
-        question = _("Withdraw {name} from this round? They also leave their group.").format(
-            name=row.name
-        )
+        if row.group:
+            question = _("Withdraw {name} from this round? They also leave {group}.")
+        else:
+            question = _("Withdraw {name} from this round?")
 
         def done(yes: bool | None) -> None:
             if yes:
-                set_status(row.id, "withdrawn")
-                self.notify(_("{name} has withdrawn.").format(name=row.name), markup=False)
-                self.reload(select_key=str(row.id))
+                self._set_status(row, "withdrawn", _("{name} has withdrawn."))
+
+        question = question.format(name=row.name, group=row.group)
 
         self.app.push_screen(ConfirmScreen(question, confirm_label=_("Withdraw")), done)
 
@@ -281,31 +285,50 @@ class ParticipantsScreen(SpleisScreen):
         ).format(n=number(count), path=path)
         self.app.call_from_thread(self.notify, message, markup=False)
 
+    def _set_status(self, row: ParticipantRow, status: str, message: str) -> None:
+        try:
+            set_status(row.id, status)
+        except SpleisError as error:
+            self.notify(str(error), severity="error", markup=False)
+            return
+        self.notify(message.format(name=row.name), markup=False)
+        self.reload(select_key=str(row.id))
+
     def action_move(self) -> None:
         row = self._current()
         if row is None:
             return
         groups = list_groups(self.round_id)
-        items = [("-", _("No group"))] + [
-            (
-                str(g.id),
-                ngettext("{name} ({size} member)", "{name} ({size} members)", g.size).format(
-                    name=g.name, size=g.size
-                )
-                + (" 🔒" if g.locked else ""),
-            )
-            for g in groups
-        ]
+        items = [("-", _("No group")), *group_choices(groups, self.app.ref)]
+        current = next((str(g.id) for g in groups if g.name == row.group), "-")
         title = _("Move {name} to which group?").format(name=row.name)
 
         def done(choice: str | None) -> None:
-            if choice is None:
+            if choice is None or choice == current:
                 return
+            target = None if choice == "-" else int(choice)
             try:
-                move_member(row.id, None if choice == "-" else int(choice))
+                move_member(row.id, target)
             except SpleisError as error:
                 self.notify(str(error), severity="error", markup=False)
                 return
+            if target is None:
+                self.notify(_("{name} is in no group now.").format(name=row.name), markup=False)
+            else:
+                self.notify(moved_message(row.name, target), markup=False)
+                warn_if_large(self, target)
             self.reload(select_key=str(row.id))
 
-        self.app.push_screen(PickScreen(title, items), done)
+        self.app.push_screen(PickScreen(title, items, current=current), done)
+
+    def action_sort(self) -> None:
+        table = self.table
+        items = [(c.key, _(c.title)) for c in table.column_specs if c.sortable]
+
+        def done(key: str | None) -> None:
+            if key:
+                table.sort_by(key)
+
+        self.app.push_screen(
+            PickScreen(_("Sort by (again to reverse)"), items, current=table.order_by), done
+        )

@@ -11,7 +11,7 @@ from textual.widgets import Button, DataTable, Input, Label, Select, SelectionLi
 from spleis_tui.core.errors import SpleisError, ValidationError
 from spleis_tui.core.models import Department
 from spleis_tui.core.reference import add_campus, add_option, add_programme
-from spleis_tui.core.signups import field_label
+from spleis_tui.core.signups import describe
 from spleis_tui.i18n import N_, _, current_language
 from spleis_tui.screens.base import SpleisModal, SpleisScreen
 from spleis_tui.widgets.plain import plain
@@ -180,7 +180,7 @@ class ReferenceForm(SpleisModal[bool]):
                     self.kind, self._text("code"), self._text("name"), self._text("label_en")
                 )
         except ValidationError as error:
-            message = f"{field_label(error.field)}: {error.message}"
+            message = describe(error)
             self.query_one("#form-error", Label).update(Text(message))
             return
         except SpleisError as error:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -12,29 +10,18 @@ from textual.widgets import Button, Input, Label, Select, TextArea
 
 from spleis_tui import labels
 from spleis_tui.core.errors import SpleisError, ValidationError
-from spleis_tui.core.rounds import DEFAULT_PRIVACY_NOTE, create_round
+from spleis_tui.core.rounds import DEFAULT_PRIVACY_NOTE, create_round, parse_date
+from spleis_tui.core.signups import describe
 from spleis_tui.i18n import N_, _
 from spleis_tui.screens.base import SpleisModal
 
 FIELD_LABELS = {
     "name": N_("Name"),
     "kind": N_("Kind"),
-    "starts_on": N_("Starts (YYYY-MM-DD)"),
-    "ends_on": N_("Ends (YYYY-MM-DD)"),
+    "starts_on": N_("Starts"),
+    "ends_on": N_("Ends"),
     "privacy_note": N_("Privacy note"),
 }
-
-
-def _date(field: str, text: str) -> dt.date | None:
-    text = text.strip()
-    if not text:
-        return None
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise ValidationError(
-            field, _("{value} is not a date like 2027-01-20.").format(value=text)
-        ) from None
 
 
 class RoundForm(SpleisModal[int | None]):
@@ -45,12 +32,12 @@ class RoundForm(SpleisModal[int | None]):
 
     def compose(self) -> ComposeResult:
         widgets = {
-            "name": Input(placeholder=_("Vennespleis vår 2027"), id="f-name"),
+            "name": Input(placeholder=_("for example Trivselsgrupper høst 2027"), id="f-name"),
             "kind": Select(
                 labels.choices("kind"), value="vennespleis", allow_blank=False, id="f-kind"
             ),
-            "starts_on": Input(placeholder="2027-01-20", id="f-starts_on"),
-            "ends_on": Input(placeholder="2027-03-01", id="f-ends_on"),
+            "starts_on": Input(placeholder="20.01.2027", id="f-starts_on"),
+            "ends_on": Input(placeholder="01.03.2027", id="f-ends_on"),
             "privacy_note": TextArea(_(DEFAULT_PRIVACY_NOTE), id="f-privacy_note"),
         }
         with Vertical(classes="dialog form-dialog small-form"):
@@ -74,14 +61,14 @@ class RoundForm(SpleisModal[int | None]):
             created = create_round(
                 self.query_one("#f-name", Input).value,
                 str(kind),
-                starts_on=_date("starts_on", self.query_one("#f-starts_on", Input).value),
-                ends_on=_date("ends_on", self.query_one("#f-ends_on", Input).value),
+                starts_on=parse_date(self.query_one("#f-starts_on", Input).value, "starts_on"),
+                ends_on=parse_date(self.query_one("#f-ends_on", Input).value, "ends_on"),
                 privacy_note=self.query_one("#f-privacy_note", TextArea).text,
                 make_current=False,
             )
         except ValidationError as error:
-            label = _(FIELD_LABELS.get(error.field, error.field))
-            self.query_one("#form-error", Label).update(Text(f"{label}: {error.message}"))
+            label = _(FIELD_LABELS[error.field]) if error.field in FIELD_LABELS else None
+            self.query_one("#form-error", Label).update(Text(describe(error, label)))
             matches = self.query(f"#f-{error.field}")
             if matches:
                 matches.first().focus()

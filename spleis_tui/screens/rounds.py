@@ -12,20 +12,21 @@ from textual.worker import get_current_worker
 from spleis_tui import labels
 from spleis_tui.core.models import ROUND_STATUSES, database
 from spleis_tui.core.rounds import RoundRow, delete_round, list_rounds, set_round_status
-from spleis_tui.i18n import N_, _, ngettext
+from spleis_tui.i18n import N_, _, ngettext, number
 from spleis_tui.screens.base import SpleisScreen
 from spleis_tui.screens.dialogs import ConfirmScreen, PickScreen
 from spleis_tui.screens.round_form import RoundForm
+from spleis_tui.widgets.columns_table import Column, ColumnsTable
 from spleis_tui.widgets.plain import plain
 
 COLUMNS = (
-    ("current", "", 1),
-    ("name", N_("Round"), 22),
-    ("kind", N_("Kind"), 15),
-    ("status", N_("Status"), 8),
-    ("dates", N_("Dates"), 21),
-    ("active", N_("Signed up"), 9),
-    ("withdrawn", N_("Withdrawn"), 9),
+    Column("current", "", 1, sortable=False),
+    Column("name", N_("Round"), 22, grow=1),
+    Column("kind", N_("Kind"), 15),
+    Column("status", N_("Status"), 8),
+    Column("dates", N_("Dates"), 21),
+    Column("active", N_("Signed up"), 9),
+    Column("withdrawn", N_("Withdrawn"), 9),
 )
 
 
@@ -45,13 +46,8 @@ class RoundsScreen(SpleisScreen):
         self.rows: list[RoundRow] = []
 
     def compose_body(self) -> ComposeResult:
-        yield DataTable(id="round-table", cursor_type="row", zebra_stripes=True)
+        yield ColumnsTable(COLUMNS, id="round-table")
         yield Label("", id="status-line")
-
-    def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        for key, title, width in COLUMNS:
-            table.add_column(Text(_(title)) if title else "", key=key, width=width)
 
     def reload(self, select_key: str | None = None) -> None:
         self._load(select_key)
@@ -79,8 +75,8 @@ class RoundsScreen(SpleisScreen):
                 Text(labels.label("kind", row.kind)),
                 Text(labels.label("round_status", row.status)),
                 Text(dates),
-                Text(str(row.active)),
-                Text(str(row.withdrawn)),
+                Text(number(row.active)),
+                Text(number(row.withdrawn)),
                 key=str(row.id),
             )
         target = select_key or (str(self.round_id) if self.round_id else None)
@@ -114,6 +110,12 @@ class RoundsScreen(SpleisScreen):
         def done(round_id: int | None) -> None:
             if round_id is not None:
                 self.app.use_round(round_id)
+                self.notify(
+                    _("Created {name}; you are working on it now.").format(
+                        name=self.app.round_name
+                    ),
+                    markup=False,
+                )
                 self.reload(str(round_id))
 
         self.app.push_screen(RoundForm(), done)
@@ -140,7 +142,7 @@ class RoundsScreen(SpleisScreen):
             "Erase {name} with its {n} sign-up, groups and leaders? This cannot be undone.",
             "Erase {name} with its {n} sign-ups, groups and leaders? This cannot be undone.",
             count,
-        ).format(name=row.name, n=count)
+        ).format(name=row.name, n=number(count))
 
         def done(yes: bool | None) -> None:
             if not yes:

@@ -19,15 +19,8 @@ from textual.widgets import DataTable
 from textual.worker import get_current_worker
 
 from spleis_tui.core.models import database
-from spleis_tui.i18n import N_, _
-
-
-@dataclass(frozen=True)
-class Column:
-    key: str
-    title: str  # an English msgid, translated when shown
-    width: int | None = None
-    sortable: bool = True
+from spleis_tui.i18n import N_
+from spleis_tui.widgets.columns_table import Column, ColumnsTable
 
 
 @dataclass(frozen=True)
@@ -45,7 +38,7 @@ Loader = Callable[[PageRequest], tuple[int | None, Sequence[Any]]]
 Renderer = Callable[[Any], tuple[str, Sequence[Text | str]]]
 
 
-class PagedTable(DataTable):
+class PagedTable(ColumnsTable):
     """A cursor-row table backed by a loader that pages in the database."""
 
     BINDINGS = [
@@ -89,50 +82,37 @@ class PagedTable(DataTable):
         order_by: str = "name",
         id: str | None = None,
     ) -> None:
-        super().__init__(id=id, cursor_type="row", zebra_stripes=True)
-        self._column_specs = list(columns)
+        super().__init__(columns, id=id)
         self._loader = loader
         self._renderer = renderer
         self.page_size = page_size
         self.order_by = order_by
-        self.descending = False
         self.page_offset = 0
+        self._requested_offset = 0
         self.total = 0
         self.records: list[Any] = []
         self._token = 0
         self._after_load: str | None = None
         self.loading_done = False
 
-    def on_mount(self) -> None:
-        self._add_columns()
-
-    def _add_columns(self) -> None:
-        for spec in self._column_specs:
-            self.add_column(self._header(spec), key=spec.key, width=spec.width)
-
-    def _header(self, spec: Column) -> Text:
-        title = _(spec.title)
-        if spec.key == self.order_by:
-            title += " ▼" if self.descending else " ▲"
-        return Text(title)
-
-    def relabel(self) -> None:
-        """Show the headers in the current language and with the sort arrow."""
-        for spec in self._column_specs:
-            self.columns[spec.key].label = self._header(spec)
-        self._require_update_dimensions = True
-        self.refresh()
-
     # Loading
 
     def reload(self, *, reset: bool = False, select_key: str | None = None) -> None:
         """Fetch the current page again (the first page with `reset`), counting anew."""
         if reset:
-            self.page_offset = 0
-        self._after_load = select_key
-        self._fetch(self.page_offset, with_count=True)
+            self._requested_offset = 0
+        if select_key is not None or reset:
+            self._after_load = select_key
+        # The page last asked for, which may not have arrived yet (show_row_at).
+        self._fetch(self._requested_offset, with_count=True)
+
+    def show_row_at(self, offset: int, key: str) -> None:
+        """Load the page that holds the row at `offset` and put the cursor on `key`."""
+        self._after_load = key
+        self._fetch(offset // self.page_size * self.page_size, with_count=True)
 
     def _fetch(self, offset: int, *, with_count: bool) -> None:
+        self._requested_offset = offset
         self._token += 1
         self.loading_done = False
         request = PageRequest(
@@ -237,7 +217,7 @@ class PagedTable(DataTable):
     def on_data_table_header_selected(self, event: DataTable.HeaderSelected) -> None:
         event.stop()
         key = str(event.column_key.value)
-        spec = next((c for c in self._column_specs if c.key == key), None)
+        spec = next((c for c in self.column_specs if c.key == key), None)
         if spec is None or not spec.sortable:
             return
         self.sort_by(key)
