@@ -1,7 +1,12 @@
-"""The numbers on the dashboard, each one query computed in the database."""
+"""The numbers on the dashboard, from one grouped query over the round's sign-ups.
+
+Eight separate counts scanned the sign-ups eight times (about 70 ms at 10,000);
+one GROUP BY over the columns the dashboard shows, totalled here, scans once.
+"""
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 
 from peewee import fn
@@ -26,43 +31,52 @@ class RoundStats:
         return self.active - self.grouped
 
 
-def _counts(round_id: int, column, *extra) -> list[tuple[str, int]]:
-    condition = (SignUp.round == round_id) & (SignUp.status == "active")
-    for clause in extra:
-        condition &= clause
-    query = (
-        SignUp.select(column, fn.COUNT(SignUp.id).alias("n"))
-        .where(condition)
-        .group_by(column)
-        .order_by(fn.COUNT(SignUp.id).desc(), column)
-        .tuples()
+def _ranked(counter: Counter) -> list[tuple[str, int]]:
+    """Largest first, then by value, so equal counts always come in the same order."""
+    return sorted(
+        ((value or "", n) for value, n in counter.items() if n), key=lambda i: (-i[1], i[0])
     )
-    return [(value or "", int(n)) for value, n in query]
 
 
 def round_stats(round_id: int) -> RoundStats:
     stats = RoundStats()
-    for status, n in (
-        SignUp.select(SignUp.status, fn.COUNT(SignUp.id))
-        .where(SignUp.round == round_id)
-        .group_by(SignUp.status)
-        .tuples()
-    ):
-        if status == "active":
-            stats.active = int(n)
-        elif status == "withdrawn":
-            stats.withdrawn = int(n)
-    stats.groups = Group.select().where(Group.round == round_id).count()
-    stats.grouped = (
-        SignUp.select()
-        .where(
-            (SignUp.round == round_id) & (SignUp.status == "active") & SignUp.group.is_null(False)
+    in_group = SignUp.group.is_null(False)
+    rows = (
+        SignUp.select(
+            SignUp.status,
+            SignUp.campus,
+            SignUp.gender,
+            SignUp.language,
+            SignUp.programme,
+            in_group.alias("in_group"),
+            fn.COUNT(SignUp.id),
         )
-        .count()
+        .where(SignUp.round == round_id)
+        .group_by(
+            SignUp.status, SignUp.campus, SignUp.gender, SignUp.language, SignUp.programme, in_group
+        )
+        .tuples()
     )
-    stats.by_campus = _counts(round_id, SignUp.campus)
-    stats.by_gender = _counts(round_id, SignUp.gender)
-    stats.by_language = _counts(round_id, SignUp.language)
-    stats.by_programme = _counts(round_id, SignUp.programme)
-    stats.ungrouped_by_campus = _counts(round_id, SignUp.campus, SignUp.group.is_null(True))
+    campus, gender, language, programme, ungrouped = (Counter() for _ in range(5))
+    for status, campus_code, gender_code, language_code, programme_code, grouped, n in rows:
+        if status == "withdrawn":
+            stats.withdrawn += n
+            continue
+        if status != "active":
+            continue
+        stats.active += n
+        campus[campus_code] += n
+        gender[gender_code] += n
+        language[language_code] += n
+        programme[programme_code] += n
+        if grouped:
+            stats.grouped += n
+        else:
+            ungrouped[campus_code] += n
+    stats.groups = Group.select().where(Group.round == round_id).count()
+    stats.by_campus = _ranked(campus)
+    stats.by_gender = _ranked(gender)
+    stats.by_language = _ranked(language)
+    stats.by_programme = _ranked(programme)
+    stats.ungrouped_by_campus = _ranked(ungrouped)
     return stats
