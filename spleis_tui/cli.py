@@ -84,6 +84,7 @@ def connect() -> None:
     if state.connected:
         return
     path = resolve_db(state.db, demo=state.demo)
+    _refuse_missing_folder(path, chosen=bool(state.db or os.environ.get("SPLEIS_DB")))
     try:
         core_db.open_db(path)
     except (OSError, peewee.DatabaseError) as error:
@@ -95,6 +96,25 @@ def connect() -> None:
     state.connected = True
     if state.demo:
         _seed_demo_if_empty()
+
+
+def _refuse_missing_folder(path: str, *, chosen: bool) -> None:
+    """A mistyped --db folder is an error, not a new empty database that looks like lost data."""
+    if not chosen or "://" in path:
+        return
+    folder = os.path.dirname(os.path.abspath(os.path.expanduser(path)))
+    if os.path.exists(folder) and not os.path.isdir(folder):
+        raise SpleisError(
+            _("Cannot open the database {path}: {reason}").format(
+                path=path, reason=_("{path} is a file, not a folder").format(path=folder)
+            )
+        )
+    if not os.path.isdir(folder):
+        raise SpleisError(
+            _("The folder {folder} does not exist. Check the path, or create the folder.").format(
+                folder=folder
+            )
+        )
 
 
 def needs_db(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -746,10 +766,16 @@ def participant_rows(query: core_signups.ParticipantQuery) -> Iterator[dict[str,
 @participants.command("list", help=N_("List a round's sign-ups, filtered in the database."))
 @round_option
 @option("--search", default="", help=N_("Words to find in name, e-mail or programme."))
-@option("--campus", default="", help=N_("Campus code, such as gloshaugen."))
+@option("--campus", default="", help=N_("Campus code or name, such as gloshaugen."))
 @option("--gender", type=click.Choice(GENDERS), help=N_("Only this gender."))
 @option("--language", type=click.Choice(LANGUAGES), help=N_("Only this language."))
 @option("--status", type=click.Choice(SIGNUP_STATUSES), help=N_("Only this status."))
+@option(
+    "--group",
+    "grouped",
+    type=click.Choice(["in", "none"]),
+    help=N_("Only people in a group (in) or without one (none)."),
+)
 @format_option
 @needs_db
 def participants_list(
@@ -759,15 +785,17 @@ def participants_list(
     gender: str | None,
     language: str | None,
     status: str | None,
+    grouped: str | None,
     fmt: str,
 ) -> None:
     query = core_signups.ParticipantQuery(
         round_id=current(round_ref).id,
         search=search,
-        campus=campus,
+        campus=core_reference.load_reference().campus_code(campus) if campus else "",
         gender=gender or "",
         language=language or "",
         status=status or "",
+        grouped={"in": True, "none": False}.get(grouped or ""),
     )
     emit(lambda: participant_rows(query), participant_columns(), fmt, empty=_("No sign-ups match."))
 

@@ -574,3 +574,33 @@ def test_seed_adds_a_reproducible_cohort(tmp_path: Path) -> None:
     exports = [s("export", "participants", "-o", "-").stdout for s in (first, second)]
     assert exports[0] == exports[1]
     assert len(exports[0].splitlines()) == 41
+
+
+def test_a_db_in_a_missing_folder_is_an_error_not_a_new_file(tmp_path: Path) -> None:
+    from spleis_tui.cli import cli
+
+    target = tmp_path / "typo" / "spleis.db"
+    result = CliRunner().invoke(cli, ["--db", str(target), "rounds", "list"])
+    assert result.exit_code == 1
+    assert "does not exist" in result.stderr
+    assert not target.parent.exists()
+
+
+def test_the_campus_filter_takes_a_name_and_refuses_an_unknown_one(in_round: Spleis) -> None:
+    add(in_round, "Kari", "kari@example.no", "--campus", "dragvoll")
+    add(in_round, "Ola", "ola@example.no", "--campus", "gloshaugen")
+    result = in_round("participants", "list", "--campus", "Gløshaugen", "--format", "csv")
+    assert "Ola" in result.stdout and "Kari" not in result.stdout
+    result = in_round("participants", "list", "--campus", "mars", code=1)
+    assert error_line(result).startswith("Error: Campus: mars is not a known campus")
+
+
+def test_the_group_filter(in_round: Spleis) -> None:
+    add(in_round, "Kari", "kari@example.no")
+    add(in_round, "Ola", "ola@example.no")
+    in_round("groups", "create", "Turgjengen")
+    in_round("groups", "move", "ola@example.no", "Turgjengen")
+    grouped = in_round("participants", "list", "--group", "in", "--format", "csv").stdout
+    alone = in_round("participants", "list", "--group", "none", "--format", "csv").stdout
+    assert "Ola" in grouped and "Kari" not in grouped
+    assert "Kari" in alone and "Ola" not in alone

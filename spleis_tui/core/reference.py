@@ -22,7 +22,7 @@ from spleis_tui.core.models import (
     ProgrammeCampus,
     database,
 )
-from spleis_tui.core.text import clean_text
+from spleis_tui.core.text import clean_text, fold
 from spleis_tui.i18n import _
 
 
@@ -135,6 +135,18 @@ class Reference:
     departments: dict[str, Department] = field(default_factory=dict)
     faculties: dict[str, Faculty] = field(default_factory=dict)
     options: dict[str, dict[str, OptionInfo]] = field(default_factory=dict)
+
+    def campus_code(self, text: str) -> str:
+        """The code of a campus given by code or by name ("Gløshaugen", "gloshaugen")."""
+        wanted = fold(text)
+        for code, campus in self.campuses.items():
+            if wanted in (fold(code), fold(campus.name)):
+                return code
+        known = ", ".join(self.campuses)
+        raise ValidationError(
+            "campus",
+            _("{value} is not a known campus (known: {known}).").format(value=text, known=known),
+        )
 
     def campus_name(self, code: str) -> str:
         campus = self.campuses.get(code)
