@@ -19,6 +19,40 @@ from spleis_tui.locations import keymap_path
 from spleis_tui.screens.base import spleis_bindings
 from spleis_tui.widgets.navbar import SECTIONS
 
+SCREEN_PATHS = {
+    "dashboard": "spleis_tui.screens.dashboard:DashboardScreen",
+    "participants": "spleis_tui.screens.participants:ParticipantsScreen",
+    "groups": "spleis_tui.screens.groups:GroupsScreen",
+    "leaders": "spleis_tui.screens.leaders:LeadersScreen",
+    "rounds": "spleis_tui.screens.rounds:RoundsScreen",
+    "reference": "spleis_tui.screens.reference:ReferenceScreen",
+}
+# Dialogs and widgets with keys of their own.
+EXTRA_BINDING_OWNERS = (
+    ("spleis_tui.screens.dialogs", "ConfirmScreen"),
+    ("spleis_tui.screens.dialogs", "PickScreen"),
+    ("spleis_tui.screens.dialogs", "TextPrompt"),
+    ("spleis_tui.screens.help", "HelpScreen"),
+    ("spleis_tui.screens.participant_form", "ParticipantForm"),
+    ("spleis_tui.screens.leader_form", "LeaderForm"),
+    ("spleis_tui.screens.round_form", "RoundForm"),
+    ("spleis_tui.screens.reference", "ReferenceForm"),
+    ("spleis_tui.widgets.paged_table", "PagedTable"),
+)
+
+
+def known_binding_ids() -> set[str]:
+    """Every binding id in the app, for checking a user's keymap."""
+    ids = {binding.id for binding in SpleisApp.BINDINGS if binding.id}
+    for factory_path in SCREEN_PATHS.values():
+        module_name, class_name = factory_path.split(":")
+        screen_class = getattr(import_module(module_name), class_name)
+        ids |= {b.id for b in screen_class.BINDINGS if isinstance(b, Binding) and b.id}
+    for module_name, class_name in EXTRA_BINDING_OWNERS:
+        owner = getattr(import_module(module_name), class_name)
+        ids |= {b.id for b in owner.BINDINGS if isinstance(b, Binding) and b.id}
+    return ids
+
 
 def _screen(path: str) -> Callable[[], Screen]:
     """A factory that imports a screen class on first use, keeping start-up light."""
@@ -34,14 +68,7 @@ class SpleisApp(App):
     TITLE = "Spleis"
     CSS_PATH = "styles/app.tcss"
 
-    MODES = {
-        "dashboard": _screen("spleis_tui.screens.dashboard:DashboardScreen"),
-        "participants": _screen("spleis_tui.screens.participants:ParticipantsScreen"),
-        "groups": _screen("spleis_tui.screens.groups:GroupsScreen"),
-        "leaders": _screen("spleis_tui.screens.leaders:LeadersScreen"),
-        "rounds": _screen("spleis_tui.screens.rounds:RoundsScreen"),
-        "reference": _screen("spleis_tui.screens.reference:ReferenceScreen"),
-    }
+    MODES = {name: _screen(path) for name, path in SCREEN_PATHS.items()}
 
     BINDINGS = [
         Binding("f1", "help", N_("Help"), id="app.help"),
@@ -62,9 +89,9 @@ class SpleisApp(App):
         self.demo = demo
         self.ref: Reference = load_reference()
         self._keymap_problem: str | None = None
-        keymap, self._keymap_problem = load_keymap(keymap_path())
-        if keymap:
-            self.set_keymap(keymap)
+        self._user_keymap, self._keymap_problem = load_keymap(keymap_path())
+        if self._user_keymap:
+            self.set_keymap(self._user_keymap)
         current = current_round()
         self.set_reactive(SpleisApp.round_id, current.id if current else None)
         self.round_name = current.name if current else ""
@@ -74,6 +101,15 @@ class SpleisApp(App):
         self.switch_mode("dashboard" if self.round_id else "rounds")
         if self._keymap_problem:
             self.notify(self._keymap_problem, severity="warning", markup=False)
+        unknown = sorted(set(self._user_keymap) - known_binding_ids()) if self._user_keymap else []
+        if unknown:
+            self.notify(
+                _("These ids in your keymap are not keys of Spleis: {ids}").format(
+                    ids=", ".join(unknown)
+                ),
+                severity="warning",
+                markup=False,
+            )
 
     # Sections and rounds
 

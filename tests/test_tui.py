@@ -473,3 +473,14 @@ async def test_the_move_list_filters_as_you_type(demo_db):
         await pilot.press(*"gruppe 10", "enter")
         await settle(pilot)
         assert Group.get_by_id(SignUp.get_by_id(person_id).group_id).name == "Gruppe 10"
+
+
+async def test_unknown_ids_in_a_keymap_are_named(demo_db, tmp_path, monkeypatch):
+    keymap = tmp_path / "keymap.toml"
+    keymap.write_text('"participants.add" = "n"\n"nonsense.id" = "z"\n', encoding="utf-8")
+    monkeypatch.setenv("SPLEIS_KEYMAP", str(keymap))
+    app = SpleisApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        messages = [str(n.message) for n in app._notifications]
+        assert any("nonsense.id" in m and "participants.add" not in m for m in messages)

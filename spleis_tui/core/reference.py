@@ -22,7 +22,7 @@ from spleis_tui.core.models import (
     ProgrammeCampus,
     database,
 )
-from spleis_tui.core.text import clean_text, fold
+from spleis_tui.core.text import clean_text, fold, sort_key
 from spleis_tui.i18n import _
 
 
@@ -166,13 +166,14 @@ class Reference:
 
 def load_reference() -> Reference:
     ref = Reference()
-    ref.campuses = {c.code: c for c in Campus.select().order_by(Campus.name)}
+    campuses = sorted(Campus.select(), key=lambda c: sort_key(c.name))  # Øya before Ålesund
+    ref.campuses = {c.code: c for c in campuses}
     ref.faculties = {f.code: f for f in Faculty.select()}
     ref.departments = {d.code: d for d in Department.select()}
     campuses_of: dict[str, list[str]] = {}
     for link in ProgrammeCampus.select(ProgrammeCampus.programme, ProgrammeCampus.campus):
         campuses_of.setdefault(link.programme_id, []).append(link.campus_id)
-    for p in Programme.select().order_by(Programme.name_en):
+    for p in sorted(Programme.select(), key=lambda p: sort_key(p.name_en)):
         department = ref.departments.get(p.department_id)
         ref.programmes[p.code] = ProgrammeInfo(
             code=p.code,
