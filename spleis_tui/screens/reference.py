@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, DataTable, Input, Label, Select, SelectionList, TabbedContent
+from textual.widget import Widget
+from textual.widgets import DataTable, Input, Label, Select, SelectionList, TabbedContent
 
-from spleis_tui.core.errors import SpleisError, ValidationError
 from spleis_tui.core.models import Department
 from spleis_tui.core.reference import add_campus, add_option, add_programme
-from spleis_tui.core.signups import describe
 from spleis_tui.i18n import N_, _, current_language
-from spleis_tui.screens.base import SpleisModal, SpleisScreen
+from spleis_tui.screens.base import SpleisScreen
+from spleis_tui.screens.form import SpleisForm
 from spleis_tui.widgets.plain import plain
 
 TABS = (
@@ -90,19 +91,25 @@ class ReferenceScreen(SpleisScreen):
         self.app.push_screen(ReferenceForm(kind), done)
 
 
-class ReferenceForm(SpleisModal[bool]):
+class ReferenceForm(SpleisForm[bool]):
     """Add one campus, programme or answer option."""
-
-    BINDINGS = [
-        Binding("ctrl+s", "save", N_("Save"), id="reference_form.save"),
-        Binding("escape", "cancel", N_("Cancel"), id="reference_form.cancel"),
-    ]
 
     def __init__(self, kind: str) -> None:
         super().__init__()
         self.kind = kind
 
-    def _fields(self) -> list[tuple[str, str, object]]:
+    def form_title(self) -> str:
+        return {
+            "campuses": _("Add a campus"),
+            "programmes": _("Add a study programme"),
+            "interest": _("Add an interest"),
+            "availability": _("Add a time that suits"),
+        }[self.kind]
+
+    def fields(self) -> Iterable[tuple[str, str, Widget]]:
+        return [(key, _(label), widget) for key, label, widget in self._rows()]
+
+    def _rows(self) -> list[tuple[str, str, Widget]]:
         ref = self.app.ref
         if self.kind == "campuses":
             return [
@@ -135,64 +142,23 @@ class ReferenceForm(SpleisModal[bool]):
             ("label_en", N_("Label in English"), Input(id="f-label_en")),
         ]
 
-    def compose(self) -> ComposeResult:
-        title = {
-            "campuses": _("Add a campus"),
-            "programmes": _("Add a study programme"),
-            "interest": _("Add an interest"),
-            "availability": _("Add a time that suits"),
-        }[self.kind]
-        with Vertical(classes="dialog form-dialog small-form"):
-            yield Label(title, classes="dialog-title")
-            for _key, label, widget in self._fields():
-                widget.compact = True
-                with Horizontal(classes="form-row"):
-                    yield Label(_(label), classes="form-label")
-                    yield widget
-            yield Label("", id="form-error", classes="form-error")
-            with Horizontal(classes="buttons"):
-                yield Button(_("Save"), variant="primary", id="save")
-                yield Button(_("Cancel"), id="cancel")
-
-    def on_mount(self) -> None:
-        self.query_one("#f-code").focus()
-
     def _text(self, key: str) -> str:
         return self.query_one(f"#f-{key}", Input).value
 
-    def action_save(self) -> None:
-        try:
-            if self.kind == "campuses":
-                add_campus(self._text("code"), self._text("name"), self._text("city"))
-            elif self.kind == "programmes":
-                department = self.query_one("#f-department", Select).value
-                years = self._text("years").strip() or "3"
-                add_programme(
-                    self._text("code"),
-                    self._text("name"),
-                    self._text("name_en"),
-                    "" if department is Select.NULL else str(department),
-                    list(self.query_one("#f-campus", SelectionList).selected),
-                    years=int(years) if years.isdigit() else 3,
-                )
-            else:
-                add_option(
-                    self.kind, self._text("code"), self._text("name"), self._text("label_en")
-                )
-        except ValidationError as error:
-            message = describe(error)
-            self.query_one("#form-error", Label).update(Text(message))
-            return
-        except SpleisError as error:
-            self.query_one("#form-error", Label).update(Text(str(error)))
-            return
-        self.dismiss(True)
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "save":
-            self.action_save()
+    def save(self) -> bool:
+        if self.kind == "campuses":
+            add_campus(self._text("code"), self._text("name"), self._text("city"))
+        elif self.kind == "programmes":
+            department = self.query_one("#f-department", Select).value
+            years = self._text("years").strip() or "3"
+            add_programme(
+                self._text("code"),
+                self._text("name"),
+                self._text("name_en"),
+                "" if department is Select.NULL else str(department),
+                list(self.query_one("#f-campus", SelectionList).selected),
+                years=int(years) if years.isdigit() else 3,
+            )
         else:
-            self.dismiss(False)
-
-    def action_cancel(self) -> None:
-        self.dismiss(False)
+            add_option(self.kind, self._text("code"), self._text("name"), self._text("label_en"))
+        return True
