@@ -1209,6 +1209,22 @@ def leaders_remove(leader_ref: str, round_ref: str | None, yes: bool) -> None:
     click.echo(_("Removed the leader {name}.").format(name=plain(leader.name)))
 
 
+@leaders.command("copy", help=N_("Bring the leaders of an earlier round into this one."))
+@option("--from", "from_ref", required=True, help=N_("The round to copy leaders from."))
+@round_option
+@needs_db
+def leaders_copy(from_ref: str, round_ref: str | None) -> None:
+    source, target = core_rounds.find_round(from_ref), current(round_ref)
+    added = core_leaders.copy_leaders(source.id, target.id)
+    click.echo(
+        ngettext(
+            "Copied {n} leader from {source} to {target}.",
+            "Copied {n} leaders from {source} to {target}.",
+            added,
+        ).format(n=added, source=plain(source.name), target=plain(target.name))
+    )
+
+
 # spleis reference
 
 REFERENCE_KINDS = ("campuses", "programmes", "interests", "availability")

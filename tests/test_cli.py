@@ -604,3 +604,30 @@ def test_the_group_filter(in_round: Spleis) -> None:
     alone = in_round("participants", "list", "--group", "none", "--format", "csv").stdout
     assert "Ola" in grouped and "Kari" not in grouped
     assert "Kari" in alone and "Ola" not in alone
+
+
+def test_leaders_can_be_copied_from_an_earlier_round(in_round: Spleis) -> None:
+    in_round(
+        "leaders",
+        "add",
+        "--name",
+        "Turid",
+        "--email",
+        "turid@example.no",
+        "--campus",
+        "gloshaugen",
+        "--capacity",
+        "3",
+    )
+    in_round("rounds", "create", "Turgrupper høst 2027")
+    result = in_round("leaders", "copy", "--from", "Vennespleis vår 2027")
+    assert (
+        result.stdout.strip()
+        == "Copied 1 leader from Vennespleis vår 2027 to Turgrupper høst 2027."
+    )
+    again = in_round("leaders", "copy", "--from", "Vennespleis vår 2027")
+    assert "Copied 0 leaders" in again.stdout
+    listed = in_round("leaders", "list", "--format", "csv").stdout
+    assert "Turid" in listed and "3" in listed
+    same = in_round("leaders", "copy", "--from", "Turgrupper høst 2027", code=1)
+    assert "another round" in error_line(same)

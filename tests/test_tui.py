@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from textual.widgets import Label, Select
+from textual.widgets import Input, Label, Select
 
 from spleis_tui.app import SpleisApp
 from spleis_tui.core.groups import create_group, group_members, move_member
@@ -485,3 +485,26 @@ async def test_unknown_ids_in_a_keymap_are_named(demo_db, tmp_path, monkeypatch)
         await settle(pilot)
         messages = [str(n.message) for n in app._notifications]
         assert any("nonsense.id" in m and "participants.add" not in m for m in messages)
+
+
+async def test_escape_asks_before_throwing_away_what_was_typed(demo_db):
+    app = SpleisApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_participants(pilot)
+        await pilot.press("a")
+        await settle(pilot)
+        await pilot.press("escape")  # nothing typed: closes at once
+        await settle(pilot)
+        assert not isinstance(app.screen, ParticipantForm)
+        await pilot.press("a")
+        await settle(pilot)
+        await pilot.press(*"Kari", "escape")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("n")
+        await settle(pilot)
+        assert isinstance(app.screen, ParticipantForm)
+        assert app.screen.query_one("#f-name", Input).value == "Kari"
+        await pilot.press("escape", "y")
+        await settle(pilot)
+        assert not isinstance(app.screen, (ParticipantForm, ConfirmScreen))

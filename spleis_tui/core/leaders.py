@@ -153,3 +153,33 @@ def list_leaders(round_id: int) -> list[LeaderRow]:
         )
         for row in query
     ]
+
+
+def copy_leaders(from_round: int, to_round: int) -> int:
+    """Bring the leaders of another round into this one; return how many were added.
+
+    Leaders whose e-mail is already in this round are left as they are.
+    """
+    if from_round == to_round:
+        raise ValidationError("round", _("Choose another round to copy leaders from."))
+    with database.atomic():
+        here = {
+            key
+            for (key,) in Leader.select(Leader.email_key).where(Leader.round == to_round).tuples()
+        }
+        added = 0
+        for leader in Leader.select().where(Leader.round == from_round).order_by(Leader.id):
+            if leader.email_key in here:
+                continue
+            Leader.create(
+                round=to_round,
+                name=leader.name,
+                email=leader.email,
+                email_key=leader.email_key,
+                phone=leader.phone,
+                campus=leader.campus,
+                role=leader.role,
+                capacity=leader.capacity,
+            )
+            added += 1
+    return added

@@ -14,7 +14,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widget import Widget
-from textual.widgets import Button, Input, Label
+from textual.widgets import Button, Input, Label, SelectionList, TextArea
 
 from spleis_tui.core.errors import SpleisError, ValidationError
 from spleis_tui.core.signups import describe
@@ -74,6 +74,19 @@ class SpleisForm(SpleisModal[ResultT]):
         first = self.query(".form-row > *:last-child")
         if first:
             first.first().focus()
+        self._initial = self._snapshot()
+
+    def _snapshot(self) -> list[object]:
+        """What the fields hold now, to tell whether the user has typed anything."""
+        values: list[object] = []
+        for widget in self.query("Input, Select, TextArea, SelectionList, Checkbox"):
+            if isinstance(widget, TextArea):
+                values.append(widget.text)
+            elif isinstance(widget, SelectionList):
+                values.append(tuple(widget.selected))
+            else:
+                values.append(getattr(widget, "value", None))
+        return values
 
     def on_input_changed(self, event: Input.Changed) -> None:
         event.input.remove_class("-invalid-field")
@@ -106,7 +119,20 @@ class SpleisForm(SpleisModal[ResultT]):
         if event.button.id == "save":
             self.action_save()
         else:
-            self.dismiss(None)
+            self.action_cancel()
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        """Close; ask first when something was typed, so a stray Escape loses nothing."""
+        if self._snapshot() == self._initial:
+            self.dismiss(None)
+            return
+        from spleis_tui.screens.dialogs import ConfirmScreen
+
+        def done(discard: bool | None) -> None:
+            if discard:
+                self.dismiss(None)
+
+        self.app.push_screen(
+            ConfirmScreen(_("Close the form and lose what you typed?"), confirm_label=_("Close")),
+            done,
+        )
