@@ -314,7 +314,8 @@ class SpleisGroup(TranslatedGroup):
         except OSError as error:
             where = f" ({error.filename})" if error.filename else ""
             fail(_reason(error) + where)
-        except peewee.OperationalError as error:
+        except peewee.DatabaseError as error:
+            # Locked, full, or a value the database refused: one line, never a traceback.
             fail(_("The database could not do that: {reason}").format(reason=error))
 
 

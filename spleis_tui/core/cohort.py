@@ -26,7 +26,7 @@ from peewee import Field, Model, chunked
 from spleis_tui.core.emails import normalise_email
 from spleis_tui.core.models import Person, Round, SignUp, database, join_codes, utcnow
 from spleis_tui.core.reference import Reference
-from spleis_tui.core.text import clean_text, sort_key
+from spleis_tui.core.text import clean_text, fold, sort_key
 
 if TYPE_CHECKING:
     from faker import Generator
@@ -619,13 +619,13 @@ def default_round_name(kind: str = "vennespleis", today: dt.date = DEFAULT_TODAY
 
 
 def _find_or_create_round(name: str, kind: str) -> Round:
-    from peewee import fn
 
-    from spleis_tui.core.rounds import create_round, set_current_round
+    from spleis_tui.core.rounds import create_round, refuse_if_closed, set_current_round
 
-    found = Round.get_or_none(fn.LOWER(Round.name) == name.lower())
+    found = Round.get_or_none(Round.name_key == fold(name))
     if found is None:
         return create_round(name, kind)
+    refuse_if_closed(found.id)
     set_current_round(found.id)
     return found
 

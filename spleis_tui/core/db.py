@@ -52,6 +52,10 @@ def open_db(target: str | os.PathLike[str], *, seed_reference: bool = True) -> D
     `target` is a file path, or a URL such as ``postgresql://user@host/spleis``.
     """
     text = os.fspath(target)
+    if text.startswith("sqlite:///"):
+        # A SQLite URL is a file like any other: same pragmas, permissions and locking.
+        # sqlite:///spleis.db is relative, sqlite:////home/kari/spleis.db absolute.
+        text = text.removeprefix("sqlite:///")
     if "://" in text:
         from playhouse.db_url import connect
 
@@ -98,11 +102,24 @@ def migrate(db: Database) -> int:
             db.create_tables(ALL_MODELS)
             SchemaVersion.create(version=LATEST_VERSION)
             return LATEST_VERSION
+        if current == 0:
+            raise SpleisError(
+                "This file holds a database that Spleis did not make. Choose another file."
+            )
         for number in sorted(MIGRATIONS):
             if number > current:
                 MIGRATIONS[number](db)
                 SchemaVersion.create(version=number)
         return LATEST_VERSION
+
+
+def forget_erased() -> None:
+    """Move erased rows out of the write-ahead log into the main file, where secure_delete
+    has overwritten them; until then an erased name could still be read from the -wal file.
+    """
+    db = database.obj
+    if isinstance(db, SqliteDatabase) and not db.in_transaction():
+        db.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
 def close_db() -> None:

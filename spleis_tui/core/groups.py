@@ -8,7 +8,7 @@ from peewee import JOIN, fn
 
 from spleis_tui.core.errors import NotFound, ValidationError
 from spleis_tui.core.models import Group, Leader, SignUp, database, utcnow
-from spleis_tui.core.signups import refuse_if_closed
+from spleis_tui.core.rounds import refuse_if_closed
 from spleis_tui.core.text import clean_text, fold
 from spleis_tui.i18n import _
 
@@ -38,7 +38,7 @@ class MemberRow:
 def _group_filter(round_id: int, search: str):
     condition = Group.round == round_id
     for term in fold(search).split():
-        condition &= fn.LOWER(Group.name).contains(term)
+        condition &= Group.name_key.contains(term)
     return condition
 
 
@@ -113,7 +113,7 @@ def group_members(group_id: int) -> list[MemberRow]:
             SignUp.language,
         )
         .where(SignUp.group == group_id)
-        .order_by(SignUp.name, SignUp.id)
+        .order_by(SignUp.name_key, SignUp.id)
         .tuples()
     )
     return [MemberRow(*row) for row in query]
@@ -128,7 +128,7 @@ def get_group(group_id: int) -> Group:
 
 def find_group(round_id: int, ref: str | int) -> Group:
     text = str(ref).strip()
-    group = Group.get_or_none((Group.round == round_id) & (fn.LOWER(Group.name) == text.lower()))
+    group = Group.get_or_none((Group.round == round_id) & (Group.name_key == fold(text)))
     if group is None and text.isdigit():
         group = Group.get_or_none((Group.round == round_id) & (Group.id == int(text)))
     if group is None:
@@ -142,7 +142,7 @@ def _clean_name(round_id: int, name: str, *, except_id: int | None = None) -> st
         raise ValidationError("name", _("A group needs a name."))
     if len(name) > 100:
         raise ValidationError("name", _("A group name can have at most 100 characters."))
-    clash = Group.select().where((Group.round == round_id) & (fn.LOWER(Group.name) == name.lower()))
+    clash = Group.select().where((Group.round == round_id) & (Group.name_key == fold(name)))
     if except_id is not None:
         clash = clash.where(Group.id != except_id)
     if clash.exists():
@@ -153,11 +153,9 @@ def _clean_name(round_id: int, name: str, *, except_id: int | None = None) -> st
 
 
 def next_group_name(round_id: int) -> str:
-    taken = {
-        name.lower() for (name,) in Group.select(Group.name).where(Group.round == round_id).tuples()
-    }
+    taken = {key for (key,) in Group.select(Group.name_key).where(Group.round == round_id).tuples()}
     number = len(taken) + 1
-    while _("Group {number}").format(number=number).lower() in taken:
+    while fold(_("Group {number}").format(number=number)) in taken:
         number += 1
     return _("Group {number}").format(number=number)
 
@@ -172,6 +170,7 @@ def create_group(round_id: int, name: str | None = None) -> Group:
 def rename_group(group_id: int, name: str) -> Group:
     with database.atomic():
         group = get_group(group_id)
+        refuse_if_closed(group.round_id)
         group.name = _clean_name(group.round_id, name, except_id=group.id)
         group.save()
         return group
@@ -180,6 +179,7 @@ def rename_group(group_id: int, name: str) -> Group:
 def set_locked(group_id: int, locked: bool) -> Group:
     with database.atomic():
         group = get_group(group_id)
+        refuse_if_closed(group.round_id)
         group.locked = locked
         group.save()
         return group
@@ -196,6 +196,7 @@ def dissolve_group(group_id: int) -> int:
     """Delete a group; its members stay in the round without a group. Returns how many."""
     with database.atomic():
         group = get_group(group_id)
+        refuse_if_closed(group.round_id)
         _refuse_if_locked(group)
         count = (
             SignUp.update(group=None, updated_at=utcnow()).where(SignUp.group == group.id).execute()
@@ -232,6 +233,7 @@ def move_member(signup_id: int, group_id: int | None) -> SignUp:
 def set_group_leader(group_id: int, leader_id: int | None) -> Group:
     with database.atomic():
         group = get_group(group_id)
+        refuse_if_closed(group.round_id)
         if leader_id is not None:
             leader = Leader.get_or_none(Leader.id == leader_id)
             if leader is None or leader.round_id != group.round_id:
@@ -244,5 +246,8 @@ def set_group_leader(group_id: int, leader_id: int | None) -> Group:
 def group_offset(round_id: int, group_id: int, search: str = "") -> int:
     """Where a group stands in the list sorted by name: how many groups come before it."""
     group = get_group(group_id)
-    before = _group_filter(round_id, search) & (Group.sort_key < group.sort_key)
-    return Group.select().where(before).count()
+    # The list sorts by sort_key, then id (names like "Gruppe 01" and "Gruppe 1" tie).
+    earlier = (Group.sort_key < group.sort_key) | (
+        (Group.sort_key == group.sort_key) & (Group.id < group.id)
+    )
+    return Group.select().where(_group_filter(round_id, search) & earlier).count()

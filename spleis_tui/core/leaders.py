@@ -12,7 +12,8 @@ from spleis_tui.core.emails import is_valid_email, normalise_email
 from spleis_tui.core.errors import NotFound, ValidationError
 from spleis_tui.core.models import LEADER_ROLES, Group, Leader, database
 from spleis_tui.core.reference import Reference
-from spleis_tui.core.text import clean_text
+from spleis_tui.core.rounds import refuse_if_closed
+from spleis_tui.core.text import clean_text, fold
 from spleis_tui.i18n import _
 
 _PHONE = re.compile(r"^\+?[0-9 ()\-.]{5,20}$")
@@ -34,6 +35,11 @@ def validate_leader(data: Mapping[str, object], ref: Reference) -> dict:
     name = clean_text(data.get("name"))[0]
     if not name:
         raise ValidationError("name", _("Name is required."))
+    for key, value, limit in (("name", name, 200), ("email", data.get("email") or "", 320)):
+        if len(str(value)) > limit:
+            raise ValidationError(
+                key, _("This is too long (at most {limit} characters).").format(limit=limit)
+            )
     email = clean_text(data.get("email"))[0]
     if not email:
         raise ValidationError("email", _("E-mail is required."))
@@ -68,6 +74,7 @@ def validate_leader(data: Mapping[str, object], ref: Reference) -> dict:
 def add_leader(round_id: int, data: Mapping[str, object], ref: Reference) -> Leader:
     values = validate_leader(data, ref)
     with database.atomic():
+        refuse_if_closed(round_id)
         clash = Leader.select().where(
             (Leader.round == round_id) & (Leader.email_key == values["email_key"])
         )
@@ -82,6 +89,7 @@ def add_leader(round_id: int, data: Mapping[str, object], ref: Reference) -> Lea
 def update_leader(leader_id: int, data: Mapping[str, object], ref: Reference) -> Leader:
     with database.atomic():
         leader = get_leader(leader_id)
+        refuse_if_closed(leader.round_id)
         merged = {
             k: getattr(leader, k) for k in ("name", "email", "phone", "campus", "role", "capacity")
         }
@@ -116,8 +124,14 @@ def find_leader(round_id: int, ref: str) -> Leader:
         (Leader.round == round_id) & (Leader.email_key == normalise_email(text))
     )
     if leader is None:
-        leader = Leader.get_or_none(
-            (Leader.round == round_id) & (fn.LOWER(Leader.name) == text.lower())
+        # Compared in Python: SQL LOWER() folds only ASCII, and a round has few leaders.
+        leader = next(
+            (
+                candidate
+                for candidate in Leader.select().where(Leader.round == round_id).order_by(Leader.id)
+                if fold(candidate.name) == fold(text)
+            ),
+            None,
         )
     if leader is None and text.isdigit():
         leader = Leader.get_or_none((Leader.round == round_id) & (Leader.id == int(text)))
@@ -129,7 +143,9 @@ def find_leader(round_id: int, ref: str) -> Leader:
 def delete_leader(leader_id: int) -> None:
     """Remove a leader; their groups keep going without a leader."""
     with database.atomic():
-        get_leader(leader_id).delete_instance()
+        leader = get_leader(leader_id)
+        refuse_if_closed(leader.round_id)
+        leader.delete_instance()
 
 
 def list_leaders(round_id: int) -> list[LeaderRow]:
@@ -138,7 +154,7 @@ def list_leaders(round_id: int) -> list[LeaderRow]:
         .join(Group, JOIN.LEFT_OUTER, on=(Group.leader == Leader.id))
         .where(Leader.round == round_id)
         .group_by(Leader.id)
-        .order_by(Leader.name)
+        .order_by(Leader.name, Leader.id)
     )
     return [
         LeaderRow(
@@ -163,6 +179,7 @@ def copy_leaders(from_round: int, to_round: int) -> int:
     if from_round == to_round:
         raise ValidationError("round", _("Choose another round to copy leaders from."))
     with database.atomic():
+        refuse_if_closed(to_round)
         here = {
             key
             for (key,) in Leader.select(Leader.email_key).where(Leader.round == to_round).tuples()

@@ -21,7 +21,7 @@ from peewee import (
     TextField,
 )
 
-from spleis_tui.core.text import sort_key
+from spleis_tui.core.text import fold, sort_key
 
 database = DatabaseProxy()
 
@@ -117,13 +117,20 @@ class Option(BaseModel):
 
 
 class Round(BaseModel):
-    name = CharField(max_length=200, unique=True)
+    name = CharField(max_length=200)
+    # text.fold(name): names compare case-insensitively beyond ASCII ("ØST" is "øst")
+    # on any backend, where SQL LOWER() would not.
+    name_key = CharField(max_length=200, unique=True)
     kind = CharField(max_length=16, choices=[(k, k) for k in ROUND_KINDS])
     starts_on = DateField(null=True)
     ends_on = DateField(null=True)
     status = CharField(max_length=16, default="open")
     privacy_note = TextField(default="")
     created_at = DateTimeField(default=utcnow)
+
+    def save(self, *args, **kwargs):
+        self.name_key = fold(self.name)
+        return super().save(*args, **kwargs)
 
 
 class Person(BaseModel):
@@ -150,6 +157,7 @@ class Leader(BaseModel):
 class Group(BaseModel):
     round = ForeignKeyField(Round, backref="groups", on_delete="CASCADE")
     name = CharField(max_length=100)
+    name_key = CharField(max_length=100, default="")  # text.fold(name), as for rounds
     # text.sort_key(name): "Gruppe 2" before "Gruppe 10" on any database.
     sort_key = CharField(max_length=200, default="", index=True)
     leader = ForeignKeyField(Leader, null=True, backref="groups", on_delete="SET NULL")
@@ -157,9 +165,10 @@ class Group(BaseModel):
     created_at = DateTimeField(default=utcnow)
 
     class Meta:
-        indexes = ((("round", "name"), True),)
+        indexes = ((("round", "name_key"), True),)
 
     def save(self, *args, **kwargs):
+        self.name_key = fold(self.name)
         self.sort_key = sort_key(self.name)
         return super().save(*args, **kwargs)
 

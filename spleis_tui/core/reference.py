@@ -193,6 +193,14 @@ def load_reference() -> Reference:
     return ref
 
 
+def _within(field: str, value: str, limit: int) -> str:
+    if len(value) > limit:
+        raise ValidationError(
+            field, _("This is too long (at most {limit} characters).").format(limit=limit)
+        )
+    return value
+
+
 def _code(value: str) -> str:
     code = clean_text(value)[0]
     if not code or " " in code or len(code) > 32:
@@ -202,7 +210,8 @@ def _code(value: str) -> str:
 
 def add_campus(code: str, name: str, city: str = "") -> Campus:
     code = _code(code).lower()
-    name, city = clean_text(name)[0], clean_text(city)[0]
+    name = _within("name", clean_text(name)[0], 100)
+    city = _within("city", clean_text(city)[0], 100)
     if not name:
         raise ValidationError("name", _("Name is required."))
     with database.atomic():
@@ -217,7 +226,8 @@ def add_programme(
     code: str, name_nb: str, name_en: str, department: str, campuses: list[str], years: int = 3
 ) -> Programme:
     code = _code(code)
-    name_nb, name_en = clean_text(name_nb)[0], clean_text(name_en)[0]
+    name_nb = _within("name", clean_text(name_nb)[0], 200)
+    name_en = _within("name_en", clean_text(name_en)[0], 200)
     if not name_nb:
         raise ValidationError("name", _("Name is required."))
     if not campuses:
@@ -254,7 +264,8 @@ def add_option(kind: str, code: str, label_nb: str, label_en: str) -> Option:
             "kind", _("The kind must be one of: {kinds}.").format(kinds=", ".join(OPTION_KINDS))
         )
     code = _code(code)
-    label_nb, label_en = clean_text(label_nb)[0], clean_text(label_en)[0]
+    label_nb = _within("name", clean_text(label_nb)[0], 100)
+    label_en = _within("label_en", clean_text(label_en)[0], 100)
     if not label_nb:
         raise ValidationError("name", _("Name is required."))
     with database.atomic():

@@ -16,7 +16,7 @@ from spleis_tui.core.models import (
     SignUp,
     database,
 )
-from spleis_tui.core.text import clean_text
+from spleis_tui.core.text import clean_text, fold
 from spleis_tui.i18n import N_, _
 
 CURRENT_ROUND_KEY = "current_round"
@@ -67,6 +67,10 @@ def create_round(
     name, _cleaned = clean_text(name)
     if not name:
         raise ValidationError("name", _("A round needs a name."))
+    if len(name) > 200:
+        raise ValidationError(
+            "name", _("This is too long (at most {limit} characters).").format(limit=200)
+        )
     if kind not in ROUND_KINDS:
         raise ValidationError(
             "kind", _("The kind must be one of: {kinds}.").format(kinds=", ".join(ROUND_KINDS))
@@ -79,7 +83,7 @@ def create_round(
         else clean_text(privacy_note, multiline=True)[0]
     )
     with database.atomic():
-        if Round.select().where(fn.LOWER(Round.name) == name.lower()).exists():
+        if Round.select().where(Round.name_key == fold(name)).exists():
             raise ValidationError(
                 "name", _("There is already a round called {name}.").format(name=name)
             )
@@ -123,7 +127,7 @@ def find_round(ref: str | int | None) -> Round:
             raise NotFound(_("There is no round yet. Create one with `spleis rounds create NAME`."))
         return current
     text = str(ref).strip()
-    found = Round.get_or_none(fn.LOWER(Round.name) == text.lower())
+    found = Round.get_or_none(Round.name_key == fold(text))
     if found is None and text.isdigit():
         found = Round.get_or_none(Round.id == int(text))
     if found is None:
@@ -155,6 +159,15 @@ def _store_current(round_id: int) -> None:
     ).execute()
 
 
+def refuse_if_closed(round_id: int) -> None:
+    """A closed round is finished: it can be read, exported and erased, not changed."""
+    closed = Round.select().where((Round.id == round_id) & (Round.status == "closed")).exists()
+    if closed:
+        raise ValidationError(
+            "round", _("This round is closed. Set its status to open to change it (F6).")
+        )
+
+
 def set_round_status(round_id: int, status: str) -> None:
     if status not in ROUND_STATUSES:
         raise ValidationError(
@@ -162,11 +175,13 @@ def set_round_status(round_id: int, status: str) -> None:
             _("The status must be one of: {statuses}.").format(statuses=", ".join(ROUND_STATUSES)),
         )
     with database.atomic():
-        Round.update(status=status).where(Round.id == round_id).execute()
+        if not Round.update(status=status).where(Round.id == round_id).execute():
+            raise NotFound(_("No round has the id {id}.").format(id=round_id))
 
 
 def delete_round(round_id: int) -> int:
     """Erase a round with all its sign-ups, groups and leaders; return the sign-ups erased."""
+    from spleis_tui.core.db import forget_erased
     from spleis_tui.core.signups import forget_people_without_signups
 
     with database.atomic():
@@ -176,4 +191,5 @@ def delete_round(round_id: int) -> int:
             (Setting.key == CURRENT_ROUND_KEY) & (Setting.value == str(round_id))
         ).execute()
         forget_people_without_signups()
+    forget_erased()
     return count

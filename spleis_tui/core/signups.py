@@ -8,10 +8,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from peewee import JOIN
 
+from spleis_tui.core.db import forget_erased
 from spleis_tui.core.emails import is_valid_email, normalise_email
 from spleis_tui.core.errors import NotFound, ValidationError
 from spleis_tui.core.models import (
@@ -22,14 +23,13 @@ from spleis_tui.core.models import (
     Group,
     Leader,
     Person,
-    Round,
     SignUp,
     database,
     join_codes,
-    split_codes,
     utcnow,
 )
 from spleis_tui.core.reference import Reference
+from spleis_tui.core.rounds import refuse_if_closed
 from spleis_tui.core.text import clean_text, fold, search_words, sort_key
 from spleis_tui.i18n import _
 
@@ -168,8 +168,9 @@ def validate_signup(
             ),
         )
     out["programme"] = programme
-    out["department"] = str(data.get("department") or (info.department if info else "")).strip()
-    out["faculty"] = str(data.get("faculty") or (info.faculty if info else "")).strip()
+    # Department and faculty follow from the programme in the reference data.
+    out["department"] = info.department if info else ""
+    out["faculty"] = info.faculty if info else ""
     out["year_of_study"] = _as_int(
         data, "year_of_study", 1, 8, _("Year of study must be from 1 to 8.")
     )
@@ -250,8 +251,9 @@ def describe(error: ValidationError, label: str | None = None) -> str:
 
 def _person_for(email: str) -> Person:
     key = normalise_email(email)
-    person = Person.get_or_none(Person.email_key == key)
-    return person or Person.create(email_key=key)
+    # Insert-or-ignore, then read: two writers adding the same person never collide.
+    Person.insert(email_key=key, created_at=utcnow()).on_conflict_ignore().execute()
+    return Person.get(Person.email_key == key)
 
 
 def add_signup(
@@ -264,7 +266,6 @@ def add_signup(
     source_row: int | None = None,
     submitted_at: dt.datetime | None = None,
 ) -> SignUp:
-    refuse_if_closed(round_id)
     values = validate_signup(data, ref)
     if not values["campus"]:
         # Groups meet in person, so nobody can be placed without a campus.
@@ -273,6 +274,7 @@ def add_signup(
         raise ValidationError("consent", _("The participant must agree to the privacy note."))
     now = utcnow()
     with database.atomic():
+        refuse_if_closed(round_id)
         person = _person_for(values["email"])
         if SignUp.select().where((SignUp.round == round_id) & (SignUp.person == person)).exists():
             raise ValidationError(
@@ -377,6 +379,7 @@ def delete_signup(signup_id: int) -> None:
         person = signup.person_id
         signup.delete_instance()
         forget_people_without_signups([person])
+    forget_erased()
 
 
 @dataclass(frozen=True)
@@ -413,16 +416,8 @@ def erase_person(email: str) -> Erased:
             SignUp.update(friend_email="").where(SignUp.id.in_(mentions)).execute()
         if person is not None:
             person.delete_instance()
+    forget_erased()
     return Erased(signups, leader_count, len(mentions))
-
-
-def refuse_if_closed(round_id: int) -> None:
-    """A closed round is finished: it can be read, exported and erased, not changed."""
-    closed = Round.select().where((Round.id == round_id) & (Round.status == "closed")).exists()
-    if closed:
-        raise ValidationError(
-            "round", _("This round is closed. Set its status to open to change it (F6).")
-        )
 
 
 def forget_people_without_signups(person_ids: Iterable[int] | None = None) -> int:
@@ -468,7 +463,6 @@ class ParticipantQuery:
     grouped: bool | None = None
     order_by: str = "name"
     descending: bool = False
-    extra: dict = field(default_factory=dict)
 
     def _where(self):
         condition = SignUp.round == self.round_id
@@ -549,9 +543,8 @@ class ParticipantQuery:
 
 def signups_for_export(round_id: int) -> Iterable[SignUp]:
     return (
-        SignUp.select().where(SignUp.round == round_id).order_by(SignUp.name, SignUp.id).iterator()
+        SignUp.select()
+        .where(SignUp.round == round_id)
+        .order_by(SignUp.name_key, SignUp.id)
+        .iterator()
     )
-
-
-def interest_list(signup: SignUp) -> list[str]:
-    return split_codes(signup.interests)

@@ -117,7 +117,6 @@ class ParticipantForm(SpleisForm[int | None]):
             "phone": self.query_one("#f-phone", Input).value,
             "gender": select("gender"),
             "age": self.query_one("#f-age", Input).value,
-            "birth_year": None,
             "campus": select("campus"),
             "programme": select("programme"),
             "department": "",
