@@ -508,3 +508,30 @@ async def test_escape_asks_before_throwing_away_what_was_typed(demo_db):
         await pilot.press("escape", "y")
         await settle(pilot)
         assert not isinstance(app.screen, (ParticipantForm, ConfirmScreen))
+
+
+async def test_hostile_labels_in_reference_data_trigger_nothing(db):
+    from spleis_tui.core.leaders import add_leader
+    from spleis_tui.core.reference import add_campus, add_option
+
+    add_campus("evil", "[@click=app.quit]Evil[/]", "[b]x")
+    add_option("interest", "evil", "[/]bad", "[/]bad")
+    ref = load_reference()
+    round_id = create_round("[b]Runde[/b]").id
+    add_signup(round_id, person(campus="evil", programme=""), ref, consent=True)
+    create_group(round_id, "[@click=app.quit]Gruppe[/]")
+    add_leader(round_id, {"name": "[/]Leder", "email": "l@ntnu.no", "campus": "evil"}, ref)
+    app = SpleisApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        for key in ("f3", "a", "escape", "f4", "f5", "a", "escape", "f6", "f7"):
+            await pilot.press(key)
+            await settle(pilot)
+        await pilot.press("f3")
+        await settle(pilot)
+        await pilot.click("#campus")
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.is_running
+        assert "[b]Runde[/b]" in app.screen.sub_title

@@ -14,6 +14,7 @@ from spleis_tui.core.reference import Reference
 from spleis_tui.core.signups import field_label
 from spleis_tui.i18n import _
 from spleis_tui.screens.form import SpleisForm
+from spleis_tui.widgets.plain import plain
 
 
 class LeaderForm(SpleisForm[int | None]):
@@ -37,7 +38,7 @@ class LeaderForm(SpleisForm[int | None]):
             "email": Input(str(self._value("email")), id="f-email"),
             "phone": Input(str(self._value("phone")), id="f-phone"),
             "campus": Select(
-                [(c.name, code) for code, c in self.ref.campuses.items()],
+                [(plain(c.name), code) for code, c in self.ref.campuses.items()],
                 value=self._value("campus") or Select.NULL,
                 prompt=_("Choose a campus"),
                 id="f-campus",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from rich.text import Text
 from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Select, SelectionList, TextArea
 
@@ -11,8 +12,10 @@ from spleis_tui import labels
 from spleis_tui.core.models import SignUp
 from spleis_tui.core.reference import Reference
 from spleis_tui.core.signups import add_signup, field_label, update_signup
+from spleis_tui.core.text import sort_key
 from spleis_tui.i18n import _, current_language
 from spleis_tui.screens.form import SpleisForm
+from spleis_tui.widgets.plain import plain
 
 
 class ParticipantForm(SpleisForm[int | None]):
@@ -58,7 +61,7 @@ class ParticipantForm(SpleisForm[int | None]):
             "gender": choice("gender", "unspecified"),
             "age": text("age", type="integer"),
             "campus": Select(
-                [(c.name, code) for code, c in self.ref.campuses.items()],
+                [(plain(c.name), code) for code, c in self.ref.campuses.items()],
                 value=campus or Select.NULL,
                 prompt=_("Choose a campus"),
                 id="f-campus",
@@ -83,15 +86,17 @@ class ParticipantForm(SpleisForm[int | None]):
         if self.signup is None:
             yield Checkbox(_("Has agreed to the privacy note"), id="f-consent")
 
-    def _programme_options(self, campus: str, lang: str) -> list[tuple[str, str]]:
+    def _programme_options(self, campus: str, lang: str) -> list[tuple[Text, str]]:
         programmes = self.ref.programmes_on(campus) if campus else self.ref.programmes.values()
-        return sorted(((p.name(lang), p.code) for p in programmes), key=lambda o: o[0])
+        # Reference data can be typed by anyone: labels are Text, never markup.
+        ordered = sorted(programmes, key=lambda p: sort_key(p.name(lang)))
+        return [(plain(p.name(lang)), p.code) for p in ordered]
 
     def _options(self, kind: str, key: str, lang: str) -> SelectionList:
         chosen = set((str(self._value(key)) or "").split(";"))
         options = self.ref.options.get(kind, {})
         return SelectionList[str](
-            *((o.label(lang), code, code in chosen) for code, o in options.items()),
+            *((plain(o.label(lang)), code, code in chosen) for code, o in options.items()),
             id=f"f-{key}",
         )
 

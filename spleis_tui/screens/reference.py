@@ -119,7 +119,10 @@ class ReferenceForm(SpleisForm[bool]):
             ]
         if self.kind == "programmes":
             departments = [
-                (f"{d.code} – {d.name_nb if current_language() == 'nb' else d.name_en}", d.code)
+                (
+                    plain(f"{d.code} – {d.name_nb if current_language() == 'nb' else d.name_en}"),
+                    d.code,
+                )
                 for d in Department.select().order_by(Department.code)
             ]
             return [
@@ -131,7 +134,7 @@ class ReferenceForm(SpleisForm[bool]):
                     "campus",
                     N_("Campuses"),
                     SelectionList[str](
-                        *((c.name, code) for code, c in ref.campuses.items()), id="f-campus"
+                        *((plain(c.name), code) for code, c in ref.campuses.items()), id="f-campus"
                     ),
                 ),
                 ("years", N_("Years"), Input("3", type="integer", id="f-years")),
