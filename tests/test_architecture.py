@@ -23,3 +23,22 @@ def test_core_never_imports_textual_or_rich():
                 if n.split(".")[0] in ("textual", "rich", "click")
             ]
     assert offenders == []
+
+
+def test_importing_all_of_core_loads_no_ui_library():
+    # Catches indirect imports too: core must be usable headless and without Textual.
+    import subprocess
+    import sys
+
+    modules = sorted(
+        f"spleis_tui.core.{path.stem}" for path in CORE.glob("*.py") if path.stem != "__init__"
+    )
+    code = (
+        "import importlib, sys\n"
+        f"for name in {modules!r}: importlib.import_module(name)\n"
+        "print(sorted(m for m in ('textual', 'rich', 'click') if m in sys.modules))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "[]"

@@ -16,7 +16,7 @@ from spleis_tui.core.cohort import generate_people, seed_cohort
 from spleis_tui.core.emails import normalise_email
 from spleis_tui.core.models import Group, Leader, Round, SignUp, database
 from spleis_tui.core.reference import load_reference
-from spleis_tui.core.rounds import set_current_round, set_round_status
+from spleis_tui.core.rounds import set_current_round
 
 DEMO_ROUND = "Vennespleis vår 2027"
 EARLIER_ROUND = "Vennespleis høst 2026"
@@ -32,23 +32,26 @@ def seed_demo(
     size: int = DEMO_SIZE,
     earlier_size: int = EARLIER_SIZE,
 ) -> None:
-    """Fill an empty, open database with the demo rounds. Deterministic."""
-    earlier = seed_cohort(earlier_size, 2026, round_name=EARLIER_ROUND, today=dt.date(2026, 9, 1))
-    with database.atomic():
-        _group_by_hand(earlier.round_id, share=1.0)
-    set_round_status(earlier.round_id, "closed")
+    """Fill an empty, open database with the demo rounds.
 
-    current = seed_cohort(size, 2021, round_name=DEMO_ROUND, progress=progress)
+    Deterministic, and all or nothing: an interrupted first `spleis --demo` leaves no
+    half-built demo behind.
+    """
     with database.atomic():
+        earlier = seed_cohort(
+            earlier_size, 2026, round_name=EARLIER_ROUND, today=dt.date(2026, 9, 1)
+        )
+        _group_by_hand(earlier.round_id, share=1.0)
+        current = seed_cohort(size, 2021, round_name=DEMO_ROUND, progress=progress)
+        _add_leaders(current.round_id)
+        _group_by_hand(current.round_id, share=SHARE_GROUPED)
         Round.update(starts_on=dt.date(2027, 1, 20), ends_on=dt.date(2027, 3, 3)).where(
             Round.id == current.round_id
         ).execute()
-        Round.update(starts_on=dt.date(2026, 9, 1), ends_on=dt.date(2026, 10, 15)).where(
-            Round.id == earlier.round_id
-        ).execute()
-        _add_leaders(current.round_id)
-        _group_by_hand(current.round_id, share=SHARE_GROUPED)
-    set_current_round(current.round_id)
+        Round.update(
+            starts_on=dt.date(2026, 9, 1), ends_on=dt.date(2026, 10, 15), status="closed"
+        ).where(Round.id == earlier.round_id).execute()
+        set_current_round(current.round_id)
 
 
 def _add_leaders(round_id: int) -> None:

@@ -64,9 +64,9 @@ class DashboardScreen(SpleisScreen):
     @work(thread=True, exclusive=True, group="dashboard")
     def _load(self, round_id: int) -> None:
         with database.connection_context():
-            stats = round_stats(round_id)
-            current = Round.get_by_id(round_id)
-        if not get_current_worker().is_cancelled:
+            current = Round.get_or_none(Round.id == round_id)  # erased meanwhile: show nothing
+            stats = round_stats(round_id) if current else None
+        if current is not None and not get_current_worker().is_cancelled:
             self.app.call_from_thread(self._show, current, stats)
 
     def _show(self, current: Round, stats: RoundStats) -> None:
