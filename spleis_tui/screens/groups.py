@@ -9,7 +9,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import DataTable, Input, Label
+from textual.widgets import Input, Label
 
 from spleis_tui import labels
 from spleis_tui.core.errors import SpleisError
@@ -150,14 +150,14 @@ class GroupsScreen(SpleisScreen):
                 last=number(event.offset + event.shown),
                 total=number(event.total),
             )
-        self.query_one("#groups-status", Label).update(Text(text))
+        self.query_one("#groups-status", Label).update(Text(text), layout=False)
         self._show_members()
 
-    @on(DataTable.RowHighlighted, "#group-table")
+    @on(ColumnsTable.RowHighlighted, "#group-table")
     def _group_highlighted(self) -> None:
         self._show_members()
 
-    @on(DataTable.RowSelected, "#group-table")
+    @on(ColumnsTable.RowSelected, "#group-table")
     def _group_chosen(self) -> None:
         if self.member_table.row_count:
             self.member_table.focus()

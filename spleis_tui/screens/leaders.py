@@ -6,7 +6,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Label
+from textual.widgets import Label
 from textual.worker import get_current_worker
 
 from spleis_tui import labels
@@ -60,7 +60,7 @@ class LeadersScreen(SpleisScreen):
 
     def _show(self, rows: list[LeaderRow], select_key: str | None) -> None:
         self.rows = rows
-        table = self.query_one(DataTable)
+        table = self.query_one(ColumnsTable)
         keep = table.cursor_row
         table.clear()
         ref = self.app.ref
@@ -94,7 +94,7 @@ class LeadersScreen(SpleisScreen):
         self.query_one("#status-line", Label).update(Text(text))
 
     def _current(self) -> LeaderRow | None:
-        table = self.query_one(DataTable)
+        table = self.query_one(ColumnsTable)
         if not self.rows or not 0 <= table.cursor_row < len(self.rows):
             self.notify(_("Choose a leader first."), severity="warning")
             return None
@@ -118,7 +118,7 @@ class LeadersScreen(SpleisScreen):
                 LeaderForm(self.round_id, self.app.ref, get_leader(row.id)), self._saved
             )
 
-    @on(DataTable.RowSelected)
+    @on(ColumnsTable.RowSelected)
     def _row_chosen(self) -> None:
         self.action_edit()
 

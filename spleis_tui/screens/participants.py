@@ -9,7 +9,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.widgets import DataTable, Input, Label, Select
+from textual.widgets import Input, Label, Select
 
 from spleis_tui import labels
 from spleis_tui.core.errors import SpleisError
@@ -133,7 +133,7 @@ class ParticipantsScreen(SpleisScreen):
                 total=number(event.total),
             )
             text += "  ·  " + _("PgUp/PgDn: pages · click a header to sort")
-        self.query_one("#status-line", Label).update(Text(text))
+        self.query_one("#status-line", Label).update(Text(text), layout=False)
 
     def _filtered(self) -> bool:
         q = self.query_state
@@ -205,7 +205,7 @@ class ParticipantsScreen(SpleisScreen):
                 ParticipantForm(self.round_id, self.app.ref, get_signup(row.id)), self._saved
             )
 
-    @on(DataTable.RowSelected, "#table")
+    @on(PagedTable.RowSelected, "#table")
     def _row_chosen(self) -> None:
         self.action_edit()
 

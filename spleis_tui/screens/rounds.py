@@ -6,7 +6,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Label
+from textual.widgets import Label
 from textual.worker import get_current_worker
 
 from spleis_tui import labels
@@ -61,7 +61,7 @@ class RoundsScreen(SpleisScreen):
 
     def _show(self, rows: list[RoundRow], select_key: str | None) -> None:
         self.rows = rows
-        table = self.query_one(DataTable)
+        table = self.query_one(ColumnsTable)
         table.clear()
         for row in rows:
             dates = ""
@@ -90,7 +90,7 @@ class RoundsScreen(SpleisScreen):
         self.query_one("#status-line", Label).update(Text(text))
 
     def _current(self) -> RoundRow | None:
-        table = self.query_one(DataTable)
+        table = self.query_one(ColumnsTable)
         if not self.rows or not 0 <= table.cursor_row < len(self.rows):
             self.notify(_("Choose a round first."), severity="warning")
             return None
@@ -102,7 +102,7 @@ class RoundsScreen(SpleisScreen):
             self.app.use_round(row.id)
             self.notify(_("Now working on {name}.").format(name=row.name), markup=False)
 
-    @on(DataTable.RowSelected)
+    @on(ColumnsTable.RowSelected)
     def _row_chosen(self) -> None:
         self.action_use()
 
