@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Iterable
 from importlib import import_module
 
@@ -99,6 +100,9 @@ class SpleisApp(App):
     def on_mount(self) -> None:
         self.title = "Spleis" + (" · demo" if self.demo else "")
         self.switch_mode("dashboard" if self.round_id else "rounds")
+        # Start-up makes many long-lived objects (Textual, the screens); freezing them keeps
+        # Python's full garbage collections, which stalled keystrokes by 100 ms, short.
+        self.call_after_refresh(gc.freeze)
         if self._keymap_problem:
             self.notify(self._keymap_problem, severity="warning", markup=False)
         unknown = sorted(set(self._user_keymap) - known_binding_ids()) if self._user_keymap else []

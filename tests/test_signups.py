@@ -237,3 +237,15 @@ def test_a_signup_needs_a_campus(ref, round_id):
     with pytest.raises(ValidationError) as raised:
         add_signup(round_id, person(campus="", programme=""), ref, consent=True)
     assert raised.value.field == "campus"
+
+
+@pytest.mark.parametrize("descending", [False, True])
+def test_people_without_a_group_sort_last_either_way(ref, round_id, descending):
+    _cohort(ref, round_id, ["A", "B", "C", "D"])
+    ids = [s.id for s in SignUp.select().order_by(SignUp.id)]
+    move_member(ids[0], create_group(round_id, "Gruppe 10").id)
+    move_member(ids[1], create_group(round_id, "Gruppe 2").id)
+    query = ParticipantQuery(round_id=round_id, order_by="group", descending=descending)
+    groups = [row.group for row in query.page(0, 10)]
+    named = ["Gruppe 10", "Gruppe 2"] if descending else ["Gruppe 2", "Gruppe 10"]
+    assert groups == [*named, "", ""]

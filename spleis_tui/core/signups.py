@@ -495,9 +495,10 @@ class ParticipantQuery:
             "programme": SignUp.programme,
             "language": SignUp.language,
             "status": SignUp.status,
+            # Without a group sorts last on every backend (SQLite would put NULL first).
             "group": Group.sort_key,
-        }.get(self.order_by, SignUp.name)
-        ordering = [column.desc() if self.descending else column.asc(), SignUp.id.asc()]
+        }.get(self.order_by, SignUp.name_key)
+        direction = column.desc(nulls="LAST") if self.descending else column.asc(nulls="LAST")
         query = (
             SignUp.select(
                 SignUp.id,
@@ -516,7 +517,7 @@ class ParticipantQuery:
             )
             .join(Group, JOIN.LEFT_OUTER, on=(SignUp.group == Group.id))
             .where(self._where())
-            .order_by(*ordering)
+            .order_by(direction, SignUp.id.asc())
             .offset(max(0, offset))
             .limit(limit)
             .tuples()

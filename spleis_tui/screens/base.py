@@ -3,6 +3,7 @@ translated key descriptions, and reloading when the round or the language change
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from typing import TypeVar
 
@@ -10,6 +11,7 @@ from textual.app import ComposeResult
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Header
 
+from spleis_tui.core.errors import SpleisError
 from spleis_tui.i18n import _, current_language
 from spleis_tui.widgets.navbar import NavBar
 
@@ -38,6 +40,7 @@ class TranslatedBindings:
 
 
 ResultT = TypeVar("ResultT")
+T = TypeVar("T")
 
 
 class SpleisModal(TranslatedBindings, ModalScreen[ResultT]):
@@ -106,3 +109,13 @@ class SpleisScreen(TranslatedBindings, Screen):
 
     def reload(self) -> None:
         """Fetch this screen's data again."""
+
+    def attempt(self, change: Callable[[], T]) -> tuple[bool, T | None]:
+        """Run a core call; a problem the user can fix (or a row someone else erased)
+        becomes a message instead of ending the app."""
+        try:
+            return True, change()
+        except SpleisError as error:
+            self.notify(str(error), severity="error", markup=False)
+            self.reload()
+            return False, None

@@ -50,6 +50,8 @@ class LeadersScreen(SpleisScreen):
     def reload(self, select_key: str | None = None) -> None:
         if self.round_id:
             self._load(self.round_id, select_key)
+        else:
+            self._show([], None)  # the round was erased: show nothing stale
 
     @work(thread=True, exclusive=True, group="leaders")
     def _load(self, round_id: int, select_key: str | None) -> None:
@@ -113,10 +115,11 @@ class LeadersScreen(SpleisScreen):
 
     def action_edit(self) -> None:
         row = self._current()
-        if row is not None:
-            self.app.push_screen(
-                LeaderForm(self.round_id, self.app.ref, get_leader(row.id)), self._saved
-            )
+        if row is None:
+            return
+        found, leader = self.attempt(lambda: get_leader(row.id))
+        if found:
+            self.app.push_screen(LeaderForm(self.round_id, self.app.ref, leader), self._saved)
 
     @on(ColumnsTable.RowSelected)
     def _row_chosen(self) -> None:
@@ -131,8 +134,8 @@ class LeadersScreen(SpleisScreen):
         )
 
         def done(yes: bool | None) -> None:
-            if yes:
-                delete_leader(row.id)
+            if yes and self.attempt(lambda: delete_leader(row.id))[0]:
+                self.notify(_("Removed {name}.").format(name=row.name), markup=False)
                 self.reload()
 
         self.app.push_screen(ConfirmScreen(question, confirm_label=_("Remove")), done)

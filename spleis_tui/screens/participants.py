@@ -76,7 +76,8 @@ class ParticipantsScreen(SpleisScreen):
     def compose_body(self) -> ComposeResult:
         with Horizontal(id="filters"):
             yield Input(placeholder=_("Name, e-mail or programme"), id="search", compact=True)
-            campuses = [(c.name, code) for code, c in self.app.ref.campuses.items()]
+            # Reference data can be typed by anyone: labels are Text, never markup.
+            campuses = [(plain(c.name), code) for code, c in self.app.ref.campuses.items()]
             yield Select(campuses, prompt=_("Campus"), id="campus", compact=True)
             yield Select(labels.choices("gender"), prompt=_("Gender"), id="gender", compact=True)
             languages = labels.choices("language")
@@ -200,10 +201,11 @@ class ParticipantsScreen(SpleisScreen):
 
     def action_edit(self) -> None:
         row = self._current()
-        if row is not None:
-            self.app.push_screen(
-                ParticipantForm(self.round_id, self.app.ref, get_signup(row.id)), self._saved
-            )
+        if row is None:
+            return
+        found, signup = self.attempt(lambda: get_signup(row.id))
+        if found:
+            self.app.push_screen(ParticipantForm(self.round_id, self.app.ref, signup), self._saved)
 
     @on(PagedTable.RowSelected, "#table")
     def _row_chosen(self) -> None:
@@ -211,8 +213,9 @@ class ParticipantsScreen(SpleisScreen):
 
     def _saved(self, signup_id: int | None) -> None:
         if signup_id is not None:
-            name = get_signup(signup_id).name
-            self.notify(_("Saved {name}.").format(name=name), markup=False)
+            found, signup = self.attempt(lambda: get_signup(signup_id))
+            if found:
+                self.notify(_("Saved {name}.").format(name=signup.name), markup=False)
             self.reload(select_key=str(signup_id))
 
     def action_withdraw(self) -> None:
@@ -244,8 +247,7 @@ class ParticipantsScreen(SpleisScreen):
         ).format(name=row.name)
 
         def done(yes: bool | None) -> None:
-            if yes:
-                delete_signup(row.id)
+            if yes and self.attempt(lambda: delete_signup(row.id))[0]:
                 self.notify(_("{name} was deleted.").format(name=row.name), markup=False)
                 self.reload()
 

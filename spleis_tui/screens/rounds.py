@@ -127,8 +127,7 @@ class RoundsScreen(SpleisScreen):
         items = [(status, labels.label("round_status", status)) for status in ROUND_STATUSES]
 
         def done(choice: str | None) -> None:
-            if choice:
-                set_round_status(row.id, choice)
+            if choice and self.attempt(lambda: set_round_status(row.id, choice))[0]:
                 self.reload(str(row.id))
 
         self.app.push_screen(PickScreen(_("Status of {name}").format(name=row.name), items), done)
@@ -145,9 +144,8 @@ class RoundsScreen(SpleisScreen):
         ).format(name=row.name, n=number(count))
 
         def done(yes: bool | None) -> None:
-            if not yes:
+            if not yes or not self.attempt(lambda: delete_round(row.id))[0]:
                 return
-            delete_round(row.id)
             if row.id == self.round_id:
                 from spleis_tui.core.rounds import current_round
 

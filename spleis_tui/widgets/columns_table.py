@@ -124,31 +124,22 @@ class ColumnsTable(ScrollView, can_focus=True):
 
     cell_padding = 1
 
-    class RowHighlighted(Message):
+    class _RowMessage(Message):
+        def __init__(self, table: ColumnsTable, cursor_row: int, row_key: str) -> None:
+            super().__init__()
+            self.table = table
+            self.cursor_row = cursor_row
+            self.row_key = row_key
+
+        @property
+        def control(self) -> ColumnsTable:
+            return self.table
+
+    class RowHighlighted(_RowMessage):
         """The cursor moved to a row (or the first row arrived in an empty table)."""
 
-        def __init__(self, table: ColumnsTable, cursor_row: int, row_key: str) -> None:
-            super().__init__()
-            self.table = table
-            self.cursor_row = cursor_row
-            self.row_key = row_key
-
-        @property
-        def control(self) -> ColumnsTable:
-            return self.table
-
-    class RowSelected(Message):
+    class RowSelected(_RowMessage):
         """Enter was pressed on a row, or the highlighted row was clicked."""
-
-        def __init__(self, table: ColumnsTable, cursor_row: int, row_key: str) -> None:
-            super().__init__()
-            self.table = table
-            self.cursor_row = cursor_row
-            self.row_key = row_key
-
-        @property
-        def control(self) -> ColumnsTable:
-            return self.table
 
     class HeaderSelected(Message):
         """A column header was clicked."""
