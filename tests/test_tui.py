@@ -539,3 +539,28 @@ async def test_hostile_labels_in_reference_data_trigger_nothing(db):
         await settle(pilot)
         assert app.is_running
         assert "[b]Runde[/b]" in app.screen.sub_title
+
+
+async def test_copying_leaders_from_an_earlier_round(demo_db):
+    from spleis_tui.core.leaders import list_leaders
+    from spleis_tui.core.rounds import list_rounds
+
+    current = current_round().id
+    earlier = next(r.id for r in list_rounds() if r.id != current)
+    Round.update(status="open").where(Round.id == earlier).execute()
+    app = SpleisApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f6", "down", "enter")  # work on the earlier round
+        await settle(pilot)
+        assert app.round_id == earlier
+        await pilot.press("f5")
+        await settle(pilot)
+        assert list_leaders(earlier) == []
+        await pilot.press("c")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        copied = {leader.email for leader in list_leaders(earlier)}
+        assert copied == {leader.email for leader in list_leaders(current)}
+        assert app.screen.query_one("#leader-table").row_count == len(copied)

@@ -10,11 +10,18 @@ from textual.widgets import Label
 from textual.worker import get_current_worker
 
 from spleis_tui import labels
-from spleis_tui.core.leaders import LeaderRow, delete_leader, get_leader, list_leaders
+from spleis_tui.core.leaders import (
+    LeaderRow,
+    copy_leaders,
+    delete_leader,
+    get_leader,
+    list_leaders,
+)
 from spleis_tui.core.models import database
+from spleis_tui.core.rounds import list_rounds
 from spleis_tui.i18n import N_, _, ngettext
 from spleis_tui.screens.base import SpleisScreen
-from spleis_tui.screens.dialogs import ConfirmScreen
+from spleis_tui.screens.dialogs import ConfirmScreen, PickScreen
 from spleis_tui.screens.leader_form import LeaderForm
 from spleis_tui.widgets.columns_table import Column, ColumnsTable
 from spleis_tui.widgets.plain import plain
@@ -37,6 +44,7 @@ class LeadersScreen(SpleisScreen):
         Binding("a", "add", N_("Add"), id="leaders.add"),
         Binding("e", "edit", N_("Edit"), id="leaders.edit"),
         Binding("x", "remove", N_("Remove"), id="leaders.remove"),
+        Binding("c", "copy", N_("Copy from round"), id="leaders.copy"),
     ]
 
     def __init__(self) -> None:
@@ -124,6 +132,29 @@ class LeadersScreen(SpleisScreen):
     @on(ColumnsTable.RowSelected)
     def _row_chosen(self) -> None:
         self.action_edit()
+
+    def action_copy(self) -> None:
+        if not self.round_id:
+            self.notify(_("Create a round first (F6)."), severity="warning")
+            return
+        rounds = [r for r in list_rounds() if r.id != self.round_id]
+        if not rounds:
+            self.notify(_("There is no other round to copy leaders from."), severity="warning")
+            return
+        round_id = self.round_id
+
+        def done(choice: str | None) -> None:
+            if choice is None:
+                return
+            copied, added = self.attempt(lambda: copy_leaders(int(choice), round_id))
+            if copied:
+                self.notify(
+                    ngettext("Copied {n} leader.", "Copied {n} leaders.", added).format(n=added)
+                )
+                self.reload()
+
+        items = [(str(r.id), r.name) for r in rounds]
+        self.app.push_screen(PickScreen(_("Copy the leaders of which round?"), items), done)
 
     def action_remove(self) -> None:
         row = self._current()
