@@ -113,7 +113,8 @@ def test_lang_nb_is_accepted(spleis: Spleis) -> None:
 
 
 def test_lang_outside_the_list_is_a_usage_error(spleis: Spleis) -> None:
-    spleis("--lang", "de", "rounds", "list", code=2)
+    result = spleis("--lang", "de", "rounds", "list", code=2)
+    assert "Invalid value for '--lang'" in result.stderr
 
 
 def test_a_run_leaves_the_language_as_it_found_it(spleis: Spleis) -> None:
@@ -287,7 +288,9 @@ def test_edit_with_a_bad_value_names_the_field_and_keeps_the_old(in_round: Splei
 
 def test_edit_with_nothing_to_change_is_a_usage_error(in_round: Spleis) -> None:
     add(in_round, "Kari Nordmann", "kari@example.no")
-    in_round("participants", "edit", "kari@example.no", code=2)
+    result = in_round("participants", "edit", "kari@example.no", code=2)
+    assert "Give at least one option to change." in result.stderr
+    assert in_round.json("participants", "list")[0]["name"] == "Kari Nordmann"
 
 
 def test_withdraw_and_reactivate_show_in_the_list(in_round: Spleis) -> None:
