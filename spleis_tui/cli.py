@@ -16,7 +16,7 @@ import os
 import sys
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from typing import Any, NoReturn
 
 import click
@@ -30,7 +30,7 @@ from spleis_tui.core import leaders as core_leaders
 from spleis_tui.core import reference as core_reference
 from spleis_tui.core import rounds as core_rounds
 from spleis_tui.core import signups as core_signups
-from spleis_tui.core.errors import SpleisError, ValidationError
+from spleis_tui.core.errors import NotFound, SpleisError, ValidationError
 from spleis_tui.core.models import (
     GENDERS,
     GROUP_PREFS,
@@ -610,6 +610,10 @@ def open_app(state: State) -> None:
 def seed(participants: int, seed: int, round_name: str | None, kind: str) -> None:
     from spleis_tui.core.cohort import seed_cohort  # Faker: only for this command
 
+    if round_name:
+        # An existing round, by name or id, gets the cohort; any other name makes a new round.
+        with suppress(NotFound):
+            round_name = core_rounds.find_round(round_name).name
     with progress_reporter(_("Creating participants")) as progress:
         result = seed_cohort(
             participants, seed, round_name=round_name, kind=kind, progress=progress

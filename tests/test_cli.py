@@ -634,3 +634,10 @@ def test_leaders_can_be_copied_from_an_earlier_round(in_round: Spleis) -> None:
     assert "Turid" in listed and "3" in listed
     same = in_round("leaders", "copy", "--from", "Turgrupper høst 2027", code=1)
     assert "another round" in error_line(same)
+
+
+def test_seed_into_an_existing_round_by_id(in_round: Spleis) -> None:
+    in_round("seed", "--participants", "12", "--seed", "3", "--round", "1")
+    rounds = in_round.json("rounds", "list")
+    assert [r["name"] for r in rounds] == ["Vennespleis vår 2027"]
+    assert len(in_round.json("participants", "list")) == 12

@@ -564,3 +564,25 @@ async def test_copying_leaders_from_an_earlier_round(demo_db):
         copied = {leader.email for leader in list_leaders(earlier)}
         assert copied == {leader.email for leader in list_leaders(current)}
         assert app.screen.query_one("#leader-table").row_count == len(copied)
+
+
+async def test_erasing_a_round_needs_its_name_typed(demo_db):
+    from spleis_tui.screens.dialogs import TextPrompt
+
+    app = SpleisApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f6", "down")  # the earlier, closed round
+        await settle(pilot)
+        target = app.screen.rows[1]
+        await pilot.press("x")
+        await settle(pilot)
+        assert isinstance(app.screen, TextPrompt)
+        await pilot.press(*"Vennespleis", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, TextPrompt)  # not the name: nothing erased
+        assert Round.get_or_none(Round.id == target.id) is not None
+        await pilot.press("ctrl+u", *target.name.upper(), "enter")
+        await settle(pilot)
+        assert Round.get_or_none(Round.id == target.id) is None
+        assert app.round_id is not None and app.round_id != target.id

@@ -10,11 +10,13 @@ from textual.widgets import Label
 from textual.worker import get_current_worker
 
 from spleis_tui import labels
+from spleis_tui.core.errors import ValidationError
 from spleis_tui.core.models import ROUND_STATUSES, database
 from spleis_tui.core.rounds import RoundRow, delete_round, list_rounds, set_round_status
+from spleis_tui.core.text import fold
 from spleis_tui.i18n import N_, _, ngettext, number
 from spleis_tui.screens.base import SpleisScreen
-from spleis_tui.screens.dialogs import ConfirmScreen, PickScreen
+from spleis_tui.screens.dialogs import PickScreen, TextPrompt
 from spleis_tui.screens.round_form import RoundForm
 from spleis_tui.widgets.columns_table import Column, ColumnsTable
 from spleis_tui.widgets.plain import plain
@@ -142,9 +144,17 @@ class RoundsScreen(SpleisScreen):
             "Erase {name} with its {n} sign-ups, groups and leaders? This cannot be undone.",
             count,
         ).format(name=row.name, n=number(count))
+        question += " " + _("Type the round's name to erase it.")
 
-        def done(yes: bool | None) -> None:
-            if not yes or not self.attempt(lambda: delete_round(row.id))[0]:
+        def erase_if_named(typed: str) -> bool:
+            # A whole round is too much to lose to a stray key: its name must be typed.
+            if fold(typed) != fold(row.name):
+                raise ValidationError("name", _("That is not the round's name."))
+            delete_round(row.id)
+            return True
+
+        def done(erased: object) -> None:
+            if not erased:
                 return
             if row.id == self.round_id:
                 from spleis_tui.core.rounds import current_round
@@ -157,4 +167,4 @@ class RoundsScreen(SpleisScreen):
                     self.app.round_id = None
             self.reload()
 
-        self.app.push_screen(ConfirmScreen(question, confirm_label=_("Erase")), done)
+        self.app.push_screen(TextPrompt(question, apply=erase_if_named), done)
