@@ -26,6 +26,7 @@ from peewee import Field, Model, chunked
 from spleis_tui.core.emails import normalise_email
 from spleis_tui.core.models import Person, Round, SignUp, database, join_codes, utcnow
 from spleis_tui.core.reference import Reference
+from spleis_tui.core.signups import FIELDS, search_key_for
 from spleis_tui.core.text import clean_text, fold, sort_key
 
 if TYPE_CHECKING:
@@ -665,7 +666,6 @@ def seed_cohort(
     some are skipped); `total` is always `2 * n`.
     """
     from spleis_tui.core.reference import load_reference
-    from spleis_tui.core.signups import search_key_for
 
     started = time.perf_counter()
     total = 2 * n
@@ -741,24 +741,9 @@ def _scaled(
     return report
 
 
-# The answers stored as generated, then the columns seed_cohort adds, in its row order.
-_STORED = (
-    "name",
-    "email",
-    "phone",
-    "gender",
-    "age",
-    "birth_year",
-    "campus",
-    "programme",
-    "department",
-    "faculty",
-    "year_of_study",
-    "language",
-    "group_pref",
-    "friend_email",
-    "comment",
-)
+# The answers stored as generated (the form's fields, less the two lists, which are
+# joined into text), then the columns seed_cohort adds, in its row order.
+_STORED = tuple(f for f in FIELDS if f not in ("interests", "availability"))
 _COLUMNS = (
     *_STORED,
     "interests",
