@@ -1,4 +1,4 @@
-"""E-mail addresses: the one key that recognises a person across rounds."""
+"""E-mail addresses, the one key that recognises a person across rounds, and phone numbers."""
 
 from __future__ import annotations
 
@@ -21,3 +21,11 @@ def normalise_email(value: str | None) -> str:
 
 def is_valid_email(value: str | None) -> bool:
     return bool(_EMAIL.match(normalise_email(value)))
+
+
+# Digits with the separators people type: "+47 912 34 567", "(0047) 91-23-45-67".
+_PHONE = re.compile(r"^\+?[0-9 ()\-.]{5,20}$")
+
+
+def is_valid_phone(value: str) -> bool:
+    return bool(_PHONE.match(value))

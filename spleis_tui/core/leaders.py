@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 from peewee import JOIN, fn
 
-from spleis_tui.core.emails import is_valid_email, normalise_email
+from spleis_tui.core.emails import is_valid_email, is_valid_phone, normalise_email
 from spleis_tui.core.errors import NotFound, ValidationError
 from spleis_tui.core.models import LEADER_ROLES, Group, Leader, database
 from spleis_tui.core.reference import Reference
 from spleis_tui.core.rounds import refuse_if_closed
 from spleis_tui.core.text import clean_text, fold
 from spleis_tui.i18n import _
-
-_PHONE = re.compile(r"^\+?[0-9 ()\-.]{5,20}$")
 
 
 @dataclass(frozen=True)
@@ -46,7 +43,7 @@ def validate_leader(data: Mapping[str, object], ref: Reference) -> dict:
     if not is_valid_email(email):
         raise ValidationError("email", _("{value} is not an e-mail address.").format(value=email))
     phone = clean_text(data.get("phone"))[0]
-    if phone and not _PHONE.match(phone):
+    if phone and not is_valid_phone(phone):
         raise ValidationError("phone", _("{value} is not a phone number.").format(value=phone))
     campus = str(data.get("campus") or "").strip()
     if campus and campus not in ref.campuses:

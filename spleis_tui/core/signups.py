@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from peewee import JOIN
 
 from spleis_tui.core.db import forget_erased
-from spleis_tui.core.emails import is_valid_email, normalise_email
+from spleis_tui.core.emails import is_valid_email, is_valid_phone, normalise_email
 from spleis_tui.core.errors import NotFound, ValidationError
 from spleis_tui.core.models import (
     GENDERS,
@@ -33,7 +33,6 @@ from spleis_tui.core.rounds import refuse_if_closed
 from spleis_tui.core.text import clean_text, fold, search_words, sort_key
 from spleis_tui.i18n import _
 
-_PHONE = re.compile(r"^\+?[0-9 ()\-.]{5,20}$")
 MIN_AGE, MAX_AGE = 15, 99
 
 # The fields a sign-up form carries, in the order forms and exports show them.
@@ -121,7 +120,7 @@ def validate_signup(
         raise ValidationError("email", _("{value} is not an e-mail address.").format(value=email))
     out["email"] = email
     phone = text("phone", limit=40)
-    if phone and not _PHONE.match(phone):
+    if phone and not is_valid_phone(phone):
         raise ValidationError("phone", _("{value} is not a phone number.").format(value=phone))
     out["phone"] = phone
 
