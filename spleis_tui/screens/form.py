@@ -20,6 +20,7 @@ from spleis_tui.core.errors import SpleisError, ValidationError
 from spleis_tui.core.signups import describe
 from spleis_tui.i18n import N_, _
 from spleis_tui.screens.base import ResultT, SpleisModal
+from spleis_tui.screens.dialogs import ConfirmScreen
 
 
 class SpleisForm(SpleisModal[ResultT]):
@@ -126,7 +127,6 @@ class SpleisForm(SpleisModal[ResultT]):
         if self._snapshot() == self._initial:
             self.dismiss(None)
             return
-        from spleis_tui.screens.dialogs import ConfirmScreen
 
         def done(discard: bool | None) -> None:
             if discard:

@@ -12,7 +12,13 @@ from textual.worker import get_current_worker
 from spleis_tui import labels
 from spleis_tui.core.errors import ValidationError
 from spleis_tui.core.models import ROUND_STATUSES, database
-from spleis_tui.core.rounds import RoundRow, delete_round, list_rounds, set_round_status
+from spleis_tui.core.rounds import (
+    RoundRow,
+    current_round,
+    delete_round,
+    list_rounds,
+    set_round_status,
+)
 from spleis_tui.core.text import fold
 from spleis_tui.i18n import N_, _, ngettext, number
 from spleis_tui.screens.base import SpleisScreen
@@ -157,8 +163,6 @@ class RoundsScreen(SpleisScreen):
             if not erased:
                 return
             if row.id == self.round_id:
-                from spleis_tui.core.rounds import current_round
-
                 nxt = current_round()
                 if nxt is not None:
                     self.app.use_round(nxt.id)
