@@ -586,3 +586,4 @@ async def test_erasing_a_round_needs_its_name_typed(demo_db):
         await settle(pilot)
         assert Round.get_or_none(Round.id == target.id) is None
         assert app.round_id is not None and app.round_id != target.id
+        assert any(f"Erased {target.name}." == str(n.message) for n in app._notifications)

@@ -162,6 +162,7 @@ class RoundsScreen(SpleisScreen):
         def done(erased: object) -> None:
             if not erased:
                 return
+            self.notify(_("Erased {name}.").format(name=row.name), markup=False)
             if row.id == self.round_id:
                 nxt = current_round()
                 if nxt is not None:
