@@ -138,7 +138,8 @@ class RoundsScreen(SpleisScreen):
             if choice and self.attempt(lambda: set_round_status(row.id, choice))[0]:
                 self.reload(str(row.id))
 
-        self.app.push_screen(PickScreen(_("Status of {name}").format(name=row.name), items), done)
+        title = _("Status of {name}").format(name=row.name)
+        self.app.push_screen(PickScreen(title, items, current=row.status), done)
 
     def action_delete(self) -> None:
         row = self._current()
