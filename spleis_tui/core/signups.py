@@ -432,7 +432,6 @@ def forget_people_without_signups(person_ids: Iterable[int] | None = None) -> in
 # Browsing: filters and pages computed in the database, never 10,000 rows at once.
 
 
-
 @dataclass(frozen=True)
 class ParticipantRow:
     id: int
