@@ -164,7 +164,7 @@ def test_no_hard_violation_exactly_when_the_hard_rules_hold(specs):
 
 
 def test_ignored_criteria_cost_nothing():
-    nothing = Settings(criteria={})
+    nothing = Settings(criteria={}, size_weight=0.0)
     group = people({"language": "no", "age": 19}, {"language": "en", "age": 40, "campus": "x"})
     score = score_group(group, nothing, NONE)
     assert (score.hard, score.soft, score.parts) == (0, 0.0, {})

@@ -49,6 +49,9 @@ class Settings:
     size: int = 5
     min_size: int = 4
     max_size: int = 6
+    # Cost per member a group is off the target size: sizes anywhere in min..max are
+    # allowed, but an assistant who asks for 5 expects mostly fives.
+    size_weight: float = 0.5
 
     def mode(self, name: str) -> str:
         criterion = self.criteria.get(name)
