@@ -131,7 +131,8 @@ def score_group(members: Sequence[Member], settings: Settings, relations: Relati
     if n == 0:
         return score
     score.size_gap = max(0, settings.min_size - n) + max(0, n - settings.max_size)
-    score.add("size", abs(n - settings.size), "similar", settings.size_weight)
+    if settings.size_weight:
+        score.add("size", abs(n - settings.size), "similar", settings.size_weight)
     for name in CATEGORIES:
         mode, weight = settings.mode(name), settings.weight(name)
         if mode == "ignore":
