@@ -211,3 +211,17 @@ def _criterion(path: Path, name: str, value: object) -> Criterion:
             ),
         )
     return Criterion(mode, float(weight))
+
+
+def group_count(people: int, settings: Settings) -> int | None:
+    """How many groups `people` are split into: the count nearest people / target whose
+    sizes can all lie within min..max, or None when no count can (say 7 people in
+    groups of 4 to 6). The search keeps this count fixed; the exact model does too."""
+    if people <= 0:
+        return 0
+    fewest = -(-people // settings.max_size)
+    most = people // settings.min_size
+    if fewest > most:
+        return None
+    wanted = int(people / settings.size + 0.5)
+    return min(max(wanted, fewest), most)
