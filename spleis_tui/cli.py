@@ -1375,6 +1375,48 @@ def export_participants(round_ref: str | None, output: str) -> None:
     )
 
 
+def members_text(count: int) -> str:
+    return ngettext("{n} group member", "{n} group members", count).format(n=count)
+
+
+@export.command(
+    "groups",
+    help=N_(
+        "Write a round's groups as CSV, one row per member with the group and its leader. "
+        "A file gets a BOM so Excel reads æøå right; - writes to stdout without one."
+    ),
+)
+@round_option
+@option(
+    "--format",
+    "fmt",
+    type=click.Choice(("csv",)),
+    default="csv",
+    show_default=True,
+    help=N_("File format (only csv for now)."),
+)
+@option("-o", "--output", required=True, metavar="FILE", help=N_("File to write, or -."))
+@needs_db
+def export_groups(round_ref: str | None, fmt: str, output: str) -> None:
+    found = current(round_ref)
+    if output == "-":
+        count = core_export.write_groups_csv(found.id, sys.stdout)
+        click.echo(_("Exported {members}.").format(members=members_text(count)), err=True)
+        return
+    try:
+        count = core_export.export_groups(found.id, output)
+    except OSError as error:
+        raise SpleisError(
+            _("Cannot write {path}: {reason}").format(path=output, reason=_reason(error))
+        ) from error
+    click.echo(
+        _("Exported {members} from {round} to {path}.").format(
+            members=members_text(count), round=plain(found.name), path=output
+        ),
+        err=True,
+    )
+
+
 def main() -> None:
     """The `spleis` console script."""
     cli(prog_name="spleis")
