@@ -97,8 +97,14 @@ def language_clash(languages: Sequence[str]) -> int:
 def gender_wishes_broken(members: Sequence[Member]) -> tuple[int, int]:
     """(same-gender wishes broken, people alone in their gender who asked for company)."""
     genders = Counter(m.gender for m in members)
+    # A same-gender wish from someone who did not state a gender cannot be honoured by
+    # anyone, so it is not counted.
     same_broken = sum(
-        1 for m in members if m.group_pref == "same" and genders[m.gender] != len(members)
+        1
+        for m in members
+        if m.group_pref == "same"
+        and m.gender in COUNTED_GENDERS
+        and genders[m.gender] != len(members)
     )
     alone = sum(
         1
