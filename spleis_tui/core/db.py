@@ -12,7 +12,7 @@ from pathlib import Path
 from peewee import Database, SqliteDatabase
 
 from spleis_tui.core.errors import SpleisError
-from spleis_tui.core.models import ALL_MODELS, SchemaVersion, database
+from spleis_tui.core.models import ALL_MODELS, KeepApart, SchemaVersion, database
 
 SQLITE_PRAGMAS = {
     "journal_mode": "wal",
@@ -30,10 +30,16 @@ def _migration_0001_base(db: Database) -> None:
     db.create_tables(ALL_MODELS)
 
 
+def _migration_0002_keep_apart(db: Database) -> None:
+    """Pairs of people who must never share a group."""
+    db.create_tables([KeepApart])
+
+
 # Numbered schema changes. A fresh file is created at the latest schema and
 # stamped with the latest number; an older file runs the steps it has not had.
 MIGRATIONS: dict[int, Callable[[Database], None]] = {
     1: _migration_0001_base,
+    2: _migration_0002_keep_apart,
 }
 LATEST_VERSION = max(MIGRATIONS)
 

@@ -229,6 +229,17 @@ class SignUp(BaseModel):
         return split_codes(self.availability)
 
 
+class KeepApart(BaseModel):
+    """Two people who must never be put in one group, in any round (a person's safety)."""
+
+    person_a = ForeignKeyField(Person, on_delete="CASCADE")
+    person_b = ForeignKeyField(Person, on_delete="CASCADE")
+    created_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("person_a", "person_b"), True),)
+
+
 def split_codes(value: str) -> list[str]:
     return [code for code in (value or "").split(MULTI_SEPARATOR) if code]
 
@@ -247,4 +258,5 @@ ALL_MODELS = [
     Leader,
     Group,
     SignUp,
+    KeepApart,
 ]

@@ -141,7 +141,7 @@ class _Clock:
         return True
 
 
-def _hard_key(member: Member, settings: Settings) -> tuple[tuple[str, str], ...]:
+def hard_key(member: Member, settings: Settings) -> tuple[tuple[str, str], ...]:
     return tuple(
         (name, str(getattr(member, name) or ""))
         for name in CATEGORIES
@@ -153,7 +153,7 @@ def _blocks(members: list[Member], settings: Settings) -> tuple[list[list[Member
     """Split by the categorical hard criteria; a block too small for one group is unplaced."""
     by_key: dict[tuple, list[Member]] = defaultdict(list)
     for member in members:
-        by_key[_hard_key(member, settings)].append(member)
+        by_key[hard_key(member, settings)].append(member)
     blocks, unplaced = [], []
     for key in sorted(by_key):
         block = by_key[key]
@@ -179,7 +179,7 @@ class _BlockSearch:
         self.rng = rng
         self.settings = settings
         self.unplaced: list[Unplaced] = []
-        self.key = _hard_key(block[0], settings)
+        self.key = hard_key(block[0], settings)
         people = self._placeable(block, settings)
         self.members = people
         self.groups: list[list[int]] = []
