@@ -1340,6 +1340,153 @@ def reference_add_option(kind: str, code: str, label_nb: str, label_en: str) -> 
 # spleis export
 
 
+@cli.command(
+    help=N_(
+        "Form groups for a round and print the run's summary. Nothing is saved without "
+        "--accept; locked groups and their members are left alone."
+    )
+)
+@round_option
+@option(
+    "--preset",
+    metavar="NAME",
+    help=N_("vennespleis (default), trivselsgrupper, turgrupper, or one you saved."),
+)
+@option(
+    "--criteria",
+    "criteria_file",
+    metavar="FILE.toml",
+    help=N_("Criteria, weights and sizes from a TOML file (see docs/matching.md)."),
+)
+@option("--size", type=int, help=N_("Target group size."))
+@option("--min", "min_size", type=int, help=N_("Smallest group."))
+@option("--max", "max_size", type=int, help=N_("Largest group."))
+@option(
+    "--seed",
+    type=int,
+    default=1,
+    show_default=True,
+    help=N_("The same seed gives the same groups."),
+)
+@option(
+    "--time-limit",
+    type=click.FloatRange(min=0.1, max=3600),
+    help=N_("Seconds the search may take (default: 2, more for large rounds)."),
+)
+@option(
+    "--late", is_flag=True, help=N_("Place late sign-ups only: nobody already placed is moved.")
+)
+@option("--accept", is_flag=True, help=N_("Save the groups (one transaction; undo with --undo)."))
+@option("--undo", is_flag=True, help=N_("Undo the last accepted matching of the round."))
+@option(
+    "--save-preset", metavar="NAME", help=N_("Also save these settings as a preset of your own.")
+)
+@option(
+    "--groups",
+    "show_groups",
+    type=int,
+    default=5,
+    show_default=True,
+    help=N_("How many of the weakest groups to describe."),
+)
+@needs_db
+def match(
+    round_ref: str | None,
+    preset: str | None,
+    criteria_file: str | None,
+    size: int | None,
+    min_size: int | None,
+    max_size: int | None,
+    seed: int,
+    time_limit: float | None,
+    late: bool,
+    accept: bool,
+    undo: bool,
+    save_preset: str | None,
+    show_groups: int,
+) -> None:
+    from pathlib import Path
+
+    from spleis_tui.core.matching import plan
+    from spleis_tui.core.matching.criteria import load_settings
+    from spleis_tui.core.matching.presets import find_preset
+    from spleis_tui.core.matching.presets import save_preset as store_preset
+
+    found = current(round_ref)
+    if undo:
+        restored = plan.undo(found.id)
+        click.echo(
+            ngettext(
+                "Undone: {n} group is back as it was.",
+                "Undone: {n} groups are back as they were.",
+                restored,
+            ).format(n=restored)
+        )
+        return
+    if preset and criteria_file:
+        raise click.UsageError(_("Use --preset or --criteria, not both."))
+    settings = find_preset(preset or "vennespleis")
+    if criteria_file:
+        settings = load_settings(Path(criteria_file), base=settings)
+    if size is not None or min_size is not None or max_size is not None:
+        settings = settings.with_sizes(
+            size if size is not None else settings.size,
+            min_size if min_size is not None else settings.min_size,
+            max_size if max_size is not None else settings.max_size,
+        )
+    if save_preset:
+        name = store_preset(save_preset, settings)
+        click.echo(_("Saved the preset {name}.").format(name=plain(name)), err=True)
+    run = plan.propose_late if late else plan.propose
+    try:
+        with progress_reporter(_("Matching")) as progress:
+            proposal = run(
+                found.id,
+                settings,
+                seed=seed,
+                time_limit=time_limit,
+                progress=(lambda f: progress(int(f * 1000), 1000)) if progress else None,
+            )
+    except KeyboardInterrupt:
+        fail(_("Cancelled; nothing was saved."))
+    _print_proposal(proposal, show_groups)
+    if not accept:
+        click.echo(_("Nothing saved yet: run again with --accept to save these groups."))
+        return
+    accepted = plan.accept(proposal)
+    click.echo(
+        _(
+            "Saved: {groups} new groups, {people} people placed. Undo with `spleis match --undo`."
+        ).format(groups=accepted.groups, people=accepted.placed)
+    )
+
+
+def _print_proposal(proposal: Any, show_groups: int) -> None:
+    grouping = proposal.grouping
+    if grouping.stopped == "time":
+        click.echo(_("The time limit was reached; these are the best groups found by then."))
+    for line in proposal.summary.lines():
+        click.echo(line)
+    if proposal.late:
+        joined = sum(len(g.newcomers) for g in proposal.groups if g.group_id is not None)
+        new = sum(1 for g in proposal.groups if g.group_id is None)
+        click.echo(
+            _("Late sign-ups: {joined} join existing groups, {new} new groups.").format(
+                joined=joined, new=new
+            )
+        )
+    if proposal.unplaced:
+        click.echo(_("Not placed:"))
+        for signup_id, reason in proposal.unplaced:
+            click.echo(f"  {plain(proposal.names.get(signup_id, '?'))}: {plain(reason)}")
+    weakest = [g for g in proposal.groups if g.members][:show_groups]
+    if weakest:
+        click.echo(_("Weakest groups first (score: lower is better):"))
+        for group in weakest:
+            title = group.name or _("new group")
+            click.echo(f"  {plain(title)} · {group.score.soft:.1f} · {plain(group.breakdown)}")
+
+
 @cli.group(help=N_("Export data for spreadsheets and other tools."))
 def export() -> None:
     pass
