@@ -2,8 +2,8 @@
 
 Everything here is generated (seeded, so every demo looks the same): a spring
 vennespleis the size of Trondheim's 2021 one, an older closed round, leaders, and
-groups formed by hand for part of the cohort, some of them locked because they have
-already met. The rest are left without a group, as they would be before matching.
+groups the matcher formed for the earliest nine in ten sign-ups, some of them locked
+because they have already met. The late sign-ups wait for a group.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ EARLIER_ROUND = "Vennespleis høst 2026"
 DEMO_SIZE = 1168  # sign-ups to the first vennespleis in Trondheim, January 2021
 EARLIER_SIZE = 240
 GROUP_SIZE = 5
-SHARE_GROUPED = 0.6
+SHARE_GROUPED = 0.9  # the rest signed up late, after the groups were made
 
 
 def seed_demo(
@@ -41,10 +41,10 @@ def seed_demo(
         earlier = seed_cohort(
             earlier_size, 2026, round_name=EARLIER_ROUND, today=dt.date(2026, 9, 1)
         )
-        _group_by_hand(earlier.round_id, share=1.0)
+        _match_earliest(earlier.round_id, share=1.0)
         current = seed_cohort(size, 2021, round_name=DEMO_ROUND, progress=progress)
         _add_leaders(current.round_id)
-        _group_by_hand(current.round_id, share=SHARE_GROUPED)
+        _match_earliest(current.round_id, share=SHARE_GROUPED, lock_every=9)
         Round.update(starts_on=dt.date(2027, 1, 20), ends_on=dt.date(2027, 3, 3)).where(
             Round.id == current.round_id
         ).execute()
@@ -71,36 +71,37 @@ def _add_leaders(round_id: int) -> None:
         )
 
 
-def _group_by_hand(round_id: int, *, share: float) -> None:
-    """Put the earliest sign-ups of each campus and language into groups of five.
+def _match_earliest(round_id: int, *, share: float, lock_every: int = 0) -> None:
+    """Group the earliest sign-ups with the matcher, as an assistant would have done
+    before the late ones came in; some groups are locked because they have met."""
+    from spleis_tui.core.matching.criteria import PRESETS
+    from spleis_tui.core.matching.engine import match
+    from spleis_tui.core.matching.plan import load_cohort
 
-    A stand-in for what an assistant does by hand in a spreadsheet, so the group
-    screens have content; the matcher does this properly.
-    """
-    active = list(
-        SignUp.select(SignUp.id, SignUp.campus, SignUp.language)
+    cohort = load_cohort(round_id)
+    order = dict(
+        SignUp.select(SignUp.id, SignUp.submitted_at)
         .where((SignUp.round == round_id) & (SignUp.status == "active"))
-        .order_by(SignUp.submitted_at, SignUp.id)
         .tuples()
     )
-    buckets: dict[tuple[str, str], list[int]] = defaultdict(list)
-    for signup_id, campus, language in active:
-        buckets[(campus, "en" if language == "en" else "no")].append(signup_id)
+    earliest = sorted(cohort.members, key=lambda i: (order[i], i))[: int(len(order) * share)]
+    grouping = match(
+        [cohort.members[i] for i in earliest],
+        cohort.relations,
+        PRESETS["vennespleis"],
+        seed=2021,
+        evaluations=60 * len(earliest),  # fixed work: the same demo on any machine
+    )
     leaders = defaultdict(list)
     for leader in Leader.select().where(Leader.round == round_id).order_by(Leader.id):
         leaders[leader.campus].extend([leader.id] * leader.capacity)
-    number = 0
-    for (campus, _language), ids in sorted(buckets.items()):
-        take = int(len(ids) * share) // GROUP_SIZE * GROUP_SIZE
-        for start in range(0, take, GROUP_SIZE):
-            number += 1
-            free = leaders.get(campus)
-            group = Group.create(
-                round=round_id,
-                name=f"Gruppe {number}",
-                leader=free.pop(0) if free else None,
-                locked=number % 9 == 0,
-            )
-            SignUp.update(group=group.id).where(
-                SignUp.id.in_(ids[start : start + GROUP_SIZE])
-            ).execute()
+    campus_of = {i: m.campus for i, m in cohort.members.items()}
+    for number, members in enumerate(grouping.groups, start=1):
+        free = leaders.get(campus_of[members[0]])
+        group = Group.create(
+            round=round_id,
+            name=f"Gruppe {number}",
+            leader=free.pop(0) if free else None,
+            locked=bool(lock_every) and number % lock_every == 0,
+        )
+        SignUp.update(group=group.id).where(SignUp.id.in_(members)).execute()

@@ -82,12 +82,18 @@ def match(
     time_limit: float | None = None,
     cancel: Callable[[], bool] | None = None,
     progress: Callable[[float], None] | None = None,
+    evaluations: int | None = None,
 ) -> Grouping:
-    """Groups for `members` under `settings`. Never raises on cancel: returns the best so far."""
+    """Groups for `members` under `settings`. Never raises on cancel: returns the best so far.
+
+    `evaluations` fixes the work instead of the time limit, with no clock at all: the
+    same groups on any machine however busy (the demo and tests use it).
+    """
     started = time.perf_counter()
     limit = default_time_limit(len(members)) if time_limit is None else max(0.1, time_limit)
-    budget = int(EVALUATIONS_PER_SECOND * limit)
-    clock = _Clock(started + limit, budget, cancel, progress)
+    budget = int(EVALUATIONS_PER_SECOND * limit) if evaluations is None else evaluations
+    deadline = started + limit if evaluations is None else math.inf
+    clock = _Clock(deadline, budget, cancel, progress)
     blocks, unplaced = _blocks(list(members), settings)
     total = sum(len(b) for b in blocks) or 1
     result = Grouping(groups=[], unplaced=unplaced)
