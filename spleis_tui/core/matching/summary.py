@@ -1,7 +1,8 @@
 """A matching run in numbers: group sizes, who was placed, and which wishes were honoured.
 
 Wishes are counted among the people placed in a group, with score.py's definitions: a
-"same" wish is met when the whole group shares the person's gender, a "mixed" wish when
+"same" wish is met when the whole group shares the person's gender (a wish from someone
+who gave no gender is not counted: nobody can honour it), a "mixed" wish when
 the person is not the only one of their gender. The people not placed are kept with
 their reasons for the caller to list by name; lines() only counts them.
 """
@@ -129,7 +130,7 @@ def summarise(
         soft += score.soft
         genders = Counter(m.gender for m in members)
         for m in members:
-            if m.group_pref == "same":
+            if m.group_pref == "same" and m.gender in COUNTED_GENDERS:
                 same_asked += 1
                 same_met += genders[m.gender] == len(members)
             elif m.group_pref == "mixed":
