@@ -955,6 +955,47 @@ def participants_delete(email: str, round_ref: str | None, yes: bool) -> None:
     )
 
 
+@participants.command(
+    "keep-apart",
+    help=N_("Never put two people in one group, in any round (or allow it again with --remove)."),
+)
+@click.argument("email_a", metavar="EMAIL")
+@click.argument("email_b", metavar="EMAIL")
+@option("--remove", is_flag=True, help=N_("Allow them in one group again."))
+@needs_db
+def participants_keep_apart(email_a: str, email_b: str, remove: bool) -> None:
+    from spleis_tui.core.matching import plan
+
+    if remove:
+        done = plan.allow_together(email_a, email_b)
+        message = (
+            _("{a} and {b} may be grouped together again.")
+            if done
+            else _("{a} and {b} were not kept apart.")
+        )
+    else:
+        done = plan.keep_apart(email_a, email_b)
+        message = (
+            _("{a} and {b} will never be put in one group.")
+            if done
+            else _("{a} and {b} were already kept apart.")
+        )
+    click.echo(message.format(a=plain(email_a), b=plain(email_b)))
+
+
+@participants.command("apart", help=N_("List the pairs kept apart among a round's sign-ups."))
+@round_option
+@needs_db
+def participants_apart(round_ref: str | None) -> None:
+    from spleis_tui.core.matching import plan
+
+    pairs = plan.kept_apart(current(round_ref).id)
+    if not pairs:
+        click.echo(_("No pairs are kept apart in this round."))
+    for a, b in pairs:
+        click.echo(f"{plain(a)} ≠ {plain(b)}")
+
+
 @participants.command("erase", help=N_("Erase everything stored about an e-mail, in every round."))
 @click.argument("email")
 @yes_option
