@@ -15,6 +15,7 @@ from spleis_tui import labels
 from spleis_tui.core.errors import SpleisError
 from spleis_tui.core.export import export_participants_csv
 from spleis_tui.core.groups import list_groups, move_member
+from spleis_tui.core.matching.plan import keep_apart
 from spleis_tui.core.models import database
 from spleis_tui.core.signups import (
     ParticipantQuery,
@@ -62,6 +63,7 @@ class ParticipantsScreen(SpleisScreen):
         Binding("w", "withdraw", N_("Withdraw"), id="participants.withdraw"),
         Binding("x", "delete", N_("Delete"), id="participants.delete"),
         Binding("m", "move", N_("Move"), id="participants.move"),
+        Binding("k", "keep_apart", N_("Keep apart"), id="participants.keep_apart"),
         Binding("slash", "focus_search", N_("Search"), id="participants.search"),
         Binding("c", "clear_filters", N_("Clear"), id="participants.clear"),
         Binding("o", "sort", N_("Sort"), id="participants.sort"),
@@ -322,6 +324,28 @@ class ParticipantsScreen(SpleisScreen):
             self.reload(select_key=str(row.id))
 
         self.app.push_screen(PickScreen(title, items, current=current), done)
+
+    def action_keep_apart(self) -> None:
+        """Never group the selected person with someone else (typed by e-mail)."""
+        row = self._current()
+        if row is None:
+            return
+
+        def apply(other: str) -> object:
+            created = keep_apart(row.email, other.strip())
+            message = (
+                _("{name} and {other} will never be put in one group.")
+                if created
+                else _("{name} and {other} were already kept apart.")
+            )
+            return message.format(name=row.name, other=other.strip())
+
+        def done(message: object | None) -> None:
+            if message:
+                self.notify(str(message), markup=False)
+
+        title = _("Keep {name} apart from (e-mail address):").format(name=row.name)
+        self.app.push_screen(TextPrompt(title, apply=apply), done)
 
     def action_sort(self) -> None:
         table = self.table
