@@ -20,10 +20,15 @@ the time limit is a wall-clock cap on top (anytime: the best so far is returned)
 from __future__ import annotations
 
 import math
+import multiprocessing
+import os
 import random
 import time
 from collections import defaultdict
 from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import wait as future_wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 
 from spleis_tui.core.matching.criteria import Settings, group_count
@@ -89,26 +94,28 @@ def match(
     `evaluations` fixes the work instead of the time limit, with no clock at all: the
     same groups on any machine however busy (the demo and tests use it).
     """
-    started = time.perf_counter()
+    started = time.monotonic()
     limit = default_time_limit(len(members)) if time_limit is None else max(0.1, time_limit)
     budget = int(EVALUATIONS_PER_SECOND * limit) if evaluations is None else evaluations
     deadline = started + limit if evaluations is None else math.inf
-    clock = _Clock(deadline, budget, cancel, progress)
     blocks, unplaced = _blocks(list(members), settings)
     total = sum(len(b) for b in blocks) or 1
+    tasks = [
+        _Task(index, block, int(budget * len(block) / total), seed * 1_000_003 + index)
+        for index, block in enumerate(blocks)
+    ]
+    mine, theirs = _share_out(tasks) if _worth_a_helper(tasks) else (tasks, [])
+    clock = _Clock(deadline, budget, cancel, progress)
+    results = _run_with_helper(mine, theirs, relations, settings, clock)
     result = Grouping(groups=[], unplaced=unplaced)
-    by_id = {m.id: m for m in members}
-    for index, block in enumerate(blocks):
-        share = int(budget * len(block) / total)
-        rng = random.Random(seed * 1_000_003 + index)
-        search = _BlockSearch(block, relations, settings, rng)
-        result.unplaced.extend(search.unplaced)
-        if search.groups:
-            search.anneal(share, clock)
-            result.groups.extend(search.best_groups())
+    for index in sorted(results):
+        groups, left = results[index]
+        result.groups.extend(groups)
+        result.unplaced.extend(left)
     result.stopped = clock.stopped
     result.evaluations = clock.done
-    result.seconds = time.perf_counter() - started
+    result.seconds = time.monotonic() - started
+    by_id = {m.id: m for m in members}
     for group in result.groups:
         score = score_group([by_id[i] for i in group], settings, relations)
         result.cost += score.soft
@@ -116,31 +123,128 @@ def match(
     return result
 
 
+# Two cores: blocks are independent, so a second process takes some of them. Each block's
+# result depends only on its own seed and share of the work, so the groups are the same
+# whether one process or two did the work.
+
+
+@dataclass
+class _Task:
+    index: int
+    block: list[Member]
+    evaluations: int
+    seed: int
+
+
+HELPER_FROM = 400  # people: below this a second process costs more than it saves
+_helper_stop = None  # set in the helper process: the shared stop flag and work counter
+_helper_done = None
+
+
+def _worth_a_helper(tasks: list[_Task]) -> bool:
+    return (
+        len(tasks) > 1
+        and (os.cpu_count() or 1) > 1
+        and sum(len(t.block) for t in tasks) >= HELPER_FROM
+        and os.environ.get("SPLEIS_MATCH_PROCESSES", "2") != "1"
+    )
+
+
+def _share_out(tasks: list[_Task]) -> tuple[list[_Task], list[_Task]]:
+    """Largest first into the emptier bin; the helper starts later, so it gets less."""
+    mine: list[_Task] = []
+    theirs: list[_Task] = []
+    load = [0.0, 0.1 * sum(t.evaluations for t in tasks)]  # the helper's start-up
+    for task in sorted(tasks, key=lambda t: -t.evaluations):
+        side = 0 if load[0] <= load[1] else 1
+        (mine if side == 0 else theirs).append(task)
+        load[side] += task.evaluations
+    return mine, theirs
+
+
+def _solve(task: _Task, relations: Relations, settings: Settings, clock: _Clock):
+    search = _BlockSearch(task.block, relations, settings, random.Random(task.seed))
+    if search.groups:
+        search.anneal(task.evaluations, clock)
+    return search.best_groups() if search.groups else [], search.unplaced
+
+
+def _helper_start(stop, done) -> None:
+    global _helper_stop, _helper_done
+    _helper_stop, _helper_done = stop, done
+
+
+def _helper_solve(tasks, relations, settings, deadline):
+    clock = _Clock(deadline, 1, _helper_stop.is_set, None, shared=_helper_done)
+    found = {t.index: _solve(t, relations, settings, clock) for t in tasks}
+    return found, clock.stopped
+
+
+def _run_with_helper(mine, theirs, relations, settings, clock):
+    if not theirs:
+        return {t.index: _solve(t, relations, settings, clock) for t in mine}
+    context = multiprocessing.get_context("spawn")  # never fork a threaded process
+    stop, done = context.Event(), context.Value("q", 0, lock=False)
+    results: dict = {}
+    try:
+        with ProcessPoolExecutor(
+            1, mp_context=context, initializer=_helper_start, initargs=(stop, done)
+        ) as pool:
+            future = pool.submit(_helper_solve, theirs, relations, settings, clock.deadline)
+            clock.others = done
+            results = {t.index: _solve(t, relations, settings, clock) for t in mine}
+            while not future.done():
+                if not clock.tick(0):
+                    stop.set()
+                future_wait([future], timeout=0.05)
+            if clock.stopped != "done":
+                stop.set()
+            found, stopped = future.result()
+    except (BrokenProcessPool, OSError):
+        # No second process after all (a script without a __main__ guard, no /dev/shm):
+        # do its share here; the groups are the same, only slower.
+        clock.others = None
+        missing = [t for t in [*mine, *theirs] if t.index not in results]
+        results.update({t.index: _solve(t, relations, settings, clock) for t in missing})
+        return results
+    if clock.stopped == "done" and stopped != "done":
+        clock.stopped = stopped
+    clock.done += done.value
+    clock.others = None
+    results.update(found)
+    return results
+
+
 class _Clock:
     """Shares the evaluation budget, the deadline and the cancel flag between blocks."""
 
-    def __init__(self, deadline, budget, cancel, progress) -> None:
+    def __init__(self, deadline, budget, cancel, progress, shared=None) -> None:
         self.deadline = deadline
         self.budget = max(1, budget)
         self.cancel = cancel
         self.progress = progress
         self.done = 0
+        self.shared = shared  # in a helper process: where the work done is counted
+        self.others = None  # in the main process: the helper's count
         self.stopped = "done"
         self._reported = -1.0
 
     def tick(self, evaluations: int) -> bool:
         """Count work; False once the run must stop (time limit or cancel)."""
         self.done += evaluations
+        if self.shared is not None:
+            self.shared.value += evaluations
         if self.stopped != "done":
             return False
         if self.cancel is not None and self.cancel():
             self.stopped = "cancelled"
             return False
-        if time.perf_counter() > self.deadline:
+        if time.monotonic() > self.deadline:
             self.stopped = "time"
             return False
         if self.progress is not None:
-            fraction = min(1.0, self.done / self.budget)
+            done = self.done + (self.others.value if self.others is not None else 0)
+            fraction = min(1.0, done / self.budget)
             if fraction - self._reported >= 0.01:
                 self._reported = fraction
                 self.progress(fraction)
