@@ -27,6 +27,7 @@ SCREEN_PATHS = {
     "leaders": "spleis_tui.screens.leaders:LeadersScreen",
     "rounds": "spleis_tui.screens.rounds:RoundsScreen",
     "reference": "spleis_tui.screens.reference:ReferenceScreen",
+    "matching": "spleis_tui.screens.matching:MatchingScreen",
 }
 # Dialogs and widgets with keys of their own.
 EXTRA_BINDING_OWNERS = (

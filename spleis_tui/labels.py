@@ -25,6 +25,47 @@ ROUND_KIND = {
 }
 ROUND_STATUS = {"open": N_("Open"), "matched": N_("Matched"), "closed": N_("Closed")}
 LEADER_ROLE = {"trivselsleder": N_("Trivselsleder"), "turleder": N_("Turleder")}
+# Matching: presets, criteria and their modes (codes from core.matching.criteria).
+PRESET = {
+    "vennespleis": N_("Vennespleis"),
+    "trivselsgrupper": N_("Trivselsgrupper"),
+    "turgrupper": N_("Turgrupper"),
+}
+CRITERION = {
+    "campus": N_("Campus"),
+    "language": N_("Language"),
+    "gender": N_("Gender"),
+    "age": N_("Age"),
+    "programme": N_("Programme"),
+    "department": N_("Department"),
+    "faculty": N_("Faculty"),
+    "year_of_study": N_("Year of study"),
+    "interests": N_("Interests"),
+    "availability": N_("Availability"),
+    "friends": N_("Friends"),
+    "keep_apart": N_("Keep apart"),
+    "earlier_rounds": N_("Met before"),
+}
+MATCH_MODE = {
+    "hard": N_("Must match"),
+    "similar": N_("Similar"),
+    "mix": N_("Mixed"),
+    "ignore": N_("Ignore"),
+}
+# Where the general word reads wrong for a criterion.
+CRITERION_MODE = {
+    ("language", "hard"): N_("Must share one"),
+    ("gender", "similar"): N_("Follow wishes"),
+    ("interests", "hard"): N_("Must share one"),
+    ("interests", "similar"): N_("Share one"),
+    ("availability", "hard"): N_("Must share one"),
+    ("availability", "similar"): N_("Share one"),
+    ("friends", "hard"): N_("Always together"),
+    ("friends", "similar"): N_("If possible"),
+    ("keep_apart", "hard"): N_("Never together"),
+    ("earlier_rounds", "hard"): N_("Never again"),
+    ("earlier_rounds", "similar"): N_("Avoid"),
+}
 
 _TABLES = {
     "gender": GENDER,
@@ -34,6 +75,9 @@ _TABLES = {
     "kind": ROUND_KIND,
     "round_status": ROUND_STATUS,
     "role": LEADER_ROLE,
+    "preset": PRESET,
+    "criterion": CRITERION,
+    "match_mode": MATCH_MODE,
 }
 
 
@@ -48,3 +92,9 @@ def label(kind: str, code: str | None) -> str:
 def choices(kind: str) -> list[tuple[str, str]]:
     """(label, code) pairs in the stored order, for Select widgets and help texts."""
     return [(_(text), code) for code, text in _TABLES[kind].items()]
+
+
+def mode_label(criterion: str, mode: str) -> str:
+    """What a matching mode means for one criterion, in the current language."""
+    text = CRITERION_MODE.get((criterion, mode))
+    return _(text) if text else label("match_mode", mode)

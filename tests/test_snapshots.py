@@ -79,3 +79,24 @@ def test_hostile_names_show_literally(snap_compare, db):
         await steady(pilot)
 
     assert snap_compare(SpleisApp(), terminal_size=SIZE, run_before=run_before)
+
+
+def test_matching_preview(snap_compare, db, monkeypatch):
+    from spleis_tui.core.cohort import seed_cohort
+    from spleis_tui.core.matching import engine
+    from spleis_tui.core.rounds import set_current_round
+
+    set_current_round(seed_cohort(26, 11, round_name="Snapshot").round_id)
+    # A budget far inside the time limit: the run ends on its own, the same everywhere.
+    monkeypatch.setattr(engine, "EVALUATIONS_PER_SECOND", 2_000)
+
+    async def run_before(pilot):
+        await settle(pilot)
+        await pilot.press("f8")
+        await settle(pilot)
+        await pilot.press("r")
+        await settle(pilot)
+        await pilot.press("down")
+        await steady(pilot)
+
+    assert snap_compare(SpleisApp(), terminal_size=SIZE, run_before=run_before)

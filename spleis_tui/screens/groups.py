@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -29,10 +29,17 @@ from spleis_tui.core.groups import (
     set_locked,
 )
 from spleis_tui.core.leaders import list_leaders
+from spleis_tui.core.matching import plan
+from spleis_tui.core.matching.criteria import Settings
+from spleis_tui.core.matching.explain import breakdown_text
+from spleis_tui.core.matching.score import GroupScore, score_group
+from spleis_tui.core.matching.summary import decimal
+from spleis_tui.core.models import database
 from spleis_tui.core.reference import Reference
 from spleis_tui.i18n import N_, _, current_language, ngettext, number
 from spleis_tui.screens.base import SpleisScreen
 from spleis_tui.screens.dialogs import ConfirmScreen, PickScreen, TextPrompt
+from spleis_tui.screens.matching import round_settings
 from spleis_tui.widgets.columns_table import Column, ColumnsTable
 from spleis_tui.widgets.paged_table import PagedTable, PageRequest
 from spleis_tui.widgets.plain import plain
@@ -40,6 +47,7 @@ from spleis_tui.widgets.plain import plain
 GROUP_COLUMNS = (
     Column("name", N_("Group"), 14, grow=1),
     Column("size", N_("Size"), 4),
+    Column("cost", N_("Cost"), 5, sortable=False),
     Column("leader", N_("Leader"), 13, grow=1),
     Column("locked", "🔒", 2),
 )
@@ -53,6 +61,8 @@ MEMBER_COLUMNS = (
 )
 # Matching aims at groups of 4 to 6; moving past this gets a gentle warning.
 LARGE_GROUP = 6
+# People named in the late sign-ups dialog; the rest are counted.
+NAMED_UNPLACED = 5
 
 
 def group_choices(
@@ -87,6 +97,7 @@ class GroupsScreen(SpleisScreen):
         Binding("s", "set_leader", N_("Leader"), id="groups.leader"),
         Binding("m", "move", N_("Move"), id="groups.move"),
         Binding("x", "remove_member", N_("Take out"), id="groups.remove"),
+        Binding("a", "late", N_("Late sign-ups"), id="groups.late"),
         Binding("slash", "focus_search", N_("Search"), show=False, id="groups.search"),
     ]
 
@@ -94,6 +105,12 @@ class GroupsScreen(SpleisScreen):
         super().__init__()
         self.search = ""
         self.members: list[MemberRow] = []
+        # What matching knows about the round's people, for each group's cost: loaded in
+        # the table's worker, kept until the screen is shown again (answers may change).
+        self._cohort: plan.Cohort | None = None
+        self._settings: Settings | None = None
+        self._cohort_round: int | None = None
+        self._scores: dict[int, GroupScore] = {}
 
     def compose_body(self) -> ComposeResult:
         with Horizontal(id="groups-panes"):
@@ -105,6 +122,7 @@ class GroupsScreen(SpleisScreen):
                 yield Label("", id="members-title")
                 yield ColumnsTable(MEMBER_COLUMNS, id="member-table")
                 yield Label("", id="members-status")
+                yield Label("", id="group-breakdown")
 
     @property
     def table(self) -> PagedTable:
@@ -117,6 +135,15 @@ class GroupsScreen(SpleisScreen):
     def reload(self, *, select_key: str | None = None) -> None:
         self.table.reload(select_key=select_key)
 
+    def on_screen_resume(self) -> None:
+        # Runs before SpleisScreen's handler reloads: answers may have changed elsewhere.
+        self._cohort = None
+
+    def round_changed(self) -> None:
+        self._cohort = None
+        super().round_changed()
+
+    # Runs in the table's worker thread.
     def _load(self, request: PageRequest) -> tuple[int | None, list[GroupRow]]:
         round_id = self.round_id or 0
         total = count_groups(round_id, self.search) if request.with_count else None
@@ -128,13 +155,36 @@ class GroupsScreen(SpleisScreen):
             order_by=request.order_by,
             descending=request.descending,
         )
+        self._score_groups(round_id, rows)
         return total, rows
+
+    def _score_groups(self, round_id: int, rows: list[GroupRow]) -> None:
+        """Each group's cost as matching sees it (lower is better), with the round's preset."""
+        members = {row.id: [m.id for m in group_members(row.id)] for row in rows}
+        cohort = self._cohort
+        wanted = {i for ids in members.values() for i in ids}
+        if cohort is None or self._cohort_round != round_id or not wanted <= cohort.members.keys():
+            # First page, another round, or someone the cached cohort does not know yet.
+            cohort = plan.load_cohort(round_id) if round_id else None
+            self._settings = round_settings(round_id)
+            self._cohort, self._cohort_round = cohort, round_id
+        if cohort is None or self._settings is None:
+            return
+        for group_id, ids in members.items():
+            known = [cohort.members[i] for i in ids if i in cohort.members]
+            self._scores[group_id] = score_group(known, self._settings, cohort.relations)
 
     def _cells(self, row: GroupRow) -> tuple[str, list[Text]]:
         size = Text(str(row.size), style="bold yellow" if row.size > LARGE_GROUP else "")
+        score = self._scores.get(row.id)
+        if score is None or not row.size:
+            cost = Text("")
+        else:
+            cost = Text(decimal(score.soft), style="bold red" if score.hard else "")
         return str(row.id), [
             plain(row.name),
             size,
+            cost,
             plain(row.leader),
             Text("🔒" if row.locked else ""),
         ]
@@ -198,6 +248,29 @@ class GroupsScreen(SpleisScreen):
         self.query_one("#members-title", Label).update(title)
         summary = self._summary(ref) if group else ""
         self.query_one("#members-status", Label).update(Text(summary))
+        self.query_one("#group-breakdown", Label).update(self._breakdown())
+
+    def _breakdown(self) -> Text:
+        """The chosen group's cost and what its members share, as matching explains it."""
+        cohort, settings = self._cohort, self._settings
+        if cohort is None or settings is None or not self.members:
+            return Text("")
+        members = [cohort.members[m.id] for m in self.members if m.id in cohort.members]
+        score = score_group(members, settings, cohort.relations)
+        text = Text(_("Cost {cost} (lower is better)").format(cost=decimal(score.soft)))
+        if score.hard:
+            text.append(
+                "  ·  "
+                + ngettext("breaks {n} hard rule", "breaks {n} hard rules", score.hard).format(
+                    n=score.hard
+                ),
+                style="bold red",
+            )
+        words = breakdown_text(members, settings, cohort.relations, self.app.ref)
+        if words:
+            text.append("\n")
+            text.append_text(plain(words))
+        return text
 
     def _summary(self, ref: Reference) -> str:
         """A line a person can read: size, campuses, ages, languages, programmes."""
@@ -400,6 +473,82 @@ class GroupsScreen(SpleisScreen):
         self.app.push_screen(
             PickScreen(_("Leader for {name}").format(name=group.name), items), done
         )
+
+    # Late sign-ups
+
+    def action_late(self) -> None:
+        if not self.round_id:
+            self.notify(_("Create a round first (F6)."), severity="warning")
+            return
+        self.notify(_("Finding places for the late sign-ups…"))
+        self._propose_late(self.round_id)
+
+    @work(thread=True, exclusive=True, group="late")
+    def _propose_late(self, round_id: int) -> None:
+        try:
+            with database.connection_context():
+                proposal = plan.propose_late(round_id, round_settings(round_id))
+        except SpleisError as error:
+            self.app.call_from_thread(self.notify, str(error), severity="error", markup=False)
+            return
+        self.app.call_from_thread(self._confirm_late, proposal)
+
+    def _confirm_late(self, proposal: plan.Proposal) -> None:
+        joining = sum(len(g.newcomers) for g in proposal.groups if g.group_id is not None)
+        new_groups = [g for g in proposal.groups if g.group_id is None]
+        in_new = sum(len(g.members) for g in new_groups)
+        placed = joining + in_new
+        left = len(proposal.unplaced)
+        if not placed and not left:
+            self.notify(_("Nobody is waiting for a group."))
+            return
+        lines = []
+        if placed:
+            lines.append(
+                ngettext("Place {n} late sign-up?", "Place {n} late sign-ups?", placed).format(
+                    n=number(placed)
+                )
+            )
+        if joining:
+            lines.append(
+                "  · "
+                + ngettext(
+                    "{n} joins an existing group", "{n} join existing groups", joining
+                ).format(n=number(joining))
+            )
+        if new_groups:
+            lines.append(
+                "  · "
+                + ngettext(
+                    "{n} new group ({people} people)",
+                    "{n} new groups ({people} people)",
+                    len(new_groups),
+                ).format(n=number(len(new_groups)), people=number(in_new))
+            )
+        if left:
+            lines.append(
+                ("  · " if placed else "")
+                + ngettext("{n} cannot be placed:", "{n} cannot be placed:", left).format(
+                    n=number(left)
+                )
+            )
+            for signup_id, reason in proposal.unplaced[:NAMED_UNPLACED]:
+                name = proposal.names.get(signup_id, str(signup_id))
+                lines.append(f"    {name}: {reason}")
+            if left > NAMED_UNPLACED:
+                lines.append("    " + _("and {n} more").format(n=number(left - NAMED_UNPLACED)))
+        if not placed:
+            self.notify("\n".join(lines), severity="warning", markup=False)
+            return
+        done_message = ngettext(
+            "Placed {n} late sign-up.", "Placed {n} late sign-ups.", placed
+        ).format(n=number(placed))
+
+        def done(yes: bool | None) -> None:
+            if yes:
+                self._attempt(lambda: plan.accept(proposal), done_message)
+
+        self.app.push_screen(ConfirmScreen("\n".join(lines), confirm_label=_("Place")), done)
 
 
 def moved_message(name: str, group_id: int) -> str:

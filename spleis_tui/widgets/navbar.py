@@ -15,6 +15,7 @@ SECTIONS = (
     ("leaders", "f5", N_("Leaders")),
     ("rounds", "f6", N_("Rounds")),
     ("reference", "f7", N_("Reference data")),
+    ("matching", "f8", N_("Matching")),
 )
 
 
