@@ -81,7 +81,7 @@ async def test_a_run_shows_the_proposal_worst_group_first(demo_db):
         summary = text_of(app, "#m-summary")
         locked = locked_count(app.round_id)
         assert locked > 0  # the demo locks some groups
-        assert summary.startswith(f"Proposal (without the {locked} locked group")
+        assert summary.startswith(f"Proposal (with the {locked} locked group")
         assert "Hard violations: 0" in summary
         for line in proposal.summary.lines():
             assert line in summary

@@ -24,7 +24,14 @@ from spleis_tui import labels
 from spleis_tui.core.errors import SpleisError, ValidationError
 from spleis_tui.core.groups import list_groups
 from spleis_tui.core.matching import plan
-from spleis_tui.core.matching.criteria import ALLOWED, PRESETS, Criterion, Settings, check_sizes
+from spleis_tui.core.matching.criteria import (
+    ALLOWED,
+    PRESETS,
+    Criterion,
+    Settings,
+    check_sizes,
+    preset_for_kind,
+)
 from spleis_tui.core.matching.engine import default_time_limit
 from spleis_tui.core.matching.summary import decimal
 from spleis_tui.core.models import database
@@ -37,11 +44,6 @@ from spleis_tui.widgets.columns_table import Column, ColumnsTable
 from spleis_tui.widgets.plain import plain
 
 # The preset that suits a round of each kind (rounds.kind -> criteria.PRESETS).
-KIND_PRESET = {
-    "vennespleis": "vennespleis",
-    "turgruppe": "turgrupper",
-    "trivselsgruppe": "trivselsgrupper",
-}
 SOFT_MODES = ("similar", "mix")
 DEFAULT_SEED = 1
 LONGEST_RUN = 3600.0  # seconds
@@ -68,7 +70,7 @@ def round_preset(round_id: int | None) -> str:
         kind = find_round(round_id).kind
     except SpleisError:
         return "vennespleis"
-    return KIND_PRESET.get(kind, "vennespleis")
+    return preset_for_kind(kind)
 
 
 def round_settings(round_id: int | None) -> Settings:
@@ -642,10 +644,10 @@ class MatchingScreen(SpleisScreen):
         proposal = self.proposal
         title = _("Proposal")
         if self.locked:
-            # A run leaves locked groups alone, and its summary leaves them out.
+            # A run leaves locked groups alone; its summary counts them as they stay.
             title = ngettext(
-                "Proposal (without the {n} locked group)",
-                "Proposal (without the {n} locked groups)",
+                "Proposal (with the {n} locked group as it is)",
+                "Proposal (with the {n} locked groups as they are)",
                 self.locked,
             ).format(n=number(self.locked))
         if proposal is None:
@@ -661,10 +663,7 @@ class MatchingScreen(SpleisScreen):
             now = Text(_("Now"), style="bold")
             now.append("\n" + _("Loading…"))
         else:
-            # current_groups keeps the people without a group in `unplaced`, not in
-            # its summary; count them there so "not placed" compares like with like.
-            summary = replace(current.summary, unplaced=tuple(current.unplaced))
-            now = summary_text(_("Now"), summary.lines())
+            now = summary_text(_("Now"), current.summary.lines())
         self.query_one("#m-current", Static).update(now)
 
     def _render_unplaced(self) -> None:

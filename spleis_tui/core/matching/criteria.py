@@ -137,6 +137,18 @@ PRESETS: dict[str, Settings] = {
 }
 
 
+# The preset a round of each kind starts from.
+KIND_PRESET = {
+    "vennespleis": "vennespleis",
+    "turgruppe": "turgrupper",
+    "trivselsgruppe": "trivselsgrupper",
+}
+
+
+def preset_for_kind(kind: str) -> str:
+    return KIND_PRESET.get(kind, "vennespleis")
+
+
 def preset(name: str) -> Settings:
     try:
         return PRESETS[name.strip().lower()]

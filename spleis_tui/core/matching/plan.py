@@ -69,6 +69,13 @@ class Cohort:
     locked: set[int]  # ids of locked groups
     relations: Relations
 
+    def locked_groups(self) -> list[list[int]]:
+        by_group: dict[int, list[int]] = defaultdict(list)
+        for signup, group in self.group_of.items():
+            if group in self.locked:
+                by_group[group].append(signup)
+        return [by_group[g] for g in sorted(by_group)]
+
     def free(self) -> list[Member]:
         """Members not in a locked group: the ones a full run may regroup."""
         return [m for i, m in self.members.items() if self.group_of[i] not in self.locked]
@@ -204,16 +211,22 @@ def _finish(
     groups: list[ProposedGroup],
     *,
     late: bool,
+    kept: list[list[int]] | None = None,
+    waiting: list[tuple[int, str]] | None = None,
 ) -> Proposal:
+    """Score, describe and summarise proposed groups. The summary also counts the groups
+    `kept` as they are (locked ones), so it describes the round as accepting leaves it."""
+    kept = kept or []
     reference = load_reference()
     unplaced = [(u.member_id, describe_unplaced(u, reference)) for u in grouping.unplaced]
+    unplaced += waiting or []
     for group in groups:
         members = [cohort.members[i] for i in group.members]
         group.score = score_group(members, settings, cohort.relations)
         group.breakdown = breakdown_text(members, settings, cohort.relations, reference)
     groups.sort(key=lambda g: (-g.score.hard, -g.score.soft, g.members))
     summary = summarise(
-        [[cohort.members[i] for i in g.members] for g in groups],
+        [[cohort.members[i] for i in members] for members in [*(g.members for g in groups), *kept]],
         [(cohort.members[i], why) for i, why in unplaced],
         settings,
         cohort.relations,
@@ -231,8 +244,13 @@ def propose(
     time_limit: float | None = None,
     cancel: Callable[[], bool] | None = None,
     progress: Callable[[float], None] | None = None,
+    evaluations: int | None = None,
 ) -> Proposal:
-    """New groups for everyone active who is not in a locked group. Writes nothing."""
+    """New groups for everyone active who is not in a locked group. Writes nothing.
+
+    The summary counts the locked groups too, as they stay: it describes the round as
+    it will be after accepting, like `current_groups` describes it now.
+    """
     cohort = load_cohort(round_id)
     grouping = match(
         cohort.free(),
@@ -242,9 +260,12 @@ def propose(
         time_limit=time_limit,
         cancel=cancel,
         progress=progress,
+        evaluations=evaluations,
     )
     groups = [ProposedGroup(list(g), GroupScore(), "") for g in grouping.groups]
-    return _finish(round_id, settings, seed, cohort, grouping, groups, late=False)
+    return _finish(
+        round_id, settings, seed, cohort, grouping, groups, late=False, kept=cohort.locked_groups()
+    )
 
 
 def current_groups(round_id: int, settings: Settings) -> Proposal:
@@ -259,11 +280,9 @@ def current_groups(round_id: int, settings: Settings) -> Proposal:
         ProposedGroup(members, GroupScore(), "", group_id=g, name=names.get(g, ""))
         for g, members in by_group.items()
     ]
-    waiting = [i for i, g in cohort.group_of.items() if g is None]
+    waiting = [(i, _("Not in a group yet.")) for i, g in cohort.group_of.items() if g is None]
     grouping = Grouping(groups=[g.members for g in groups])
-    proposal = _finish(round_id, settings, 0, cohort, grouping, groups, late=False)
-    proposal.unplaced = [(i, _("Not in a group yet.")) for i in waiting]
-    return proposal
+    return _finish(round_id, settings, 0, cohort, grouping, groups, late=False, waiting=waiting)
 
 
 # Accepting and undoing.
