@@ -24,7 +24,7 @@ import multiprocessing
 import os
 import random
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures import wait as future_wait
@@ -40,6 +40,8 @@ EVALUATIONS_PER_SECOND = 50_000
 # A hard violation costs this much in the search: far beyond any soft trade.
 HARD = 1000.0
 RESTARTS = 3
+ROOMY = 1000  # evaluations per person from which a block counts as having work to spare
+ENGLISH_OPTIONS = 3  # English-group counts tried where a campus has both sides
 HOT, COLD = 1.0, 0.01  # temperatures: a year of age range costs 2, a repeat 1
 CATEGORIES = ("campus", "programme", "department", "faculty", "year_of_study")
 GENDER_INDEX = {"woman": 0, "man": 1, "nonbinary": 2}  # anything else: 3, never "alone"
@@ -296,8 +298,12 @@ class _BlockSearch:
         if not people:
             return
         self._prepare(people, relations, settings)
-        self.groups = self._first_grouping()
+        self.english_options = 1
         self.where = [0] * len(people)
+        self._start(self._first_grouping())
+
+    def _start(self, groups: list[list[int]]) -> None:
+        self.groups = groups
         for g, group in enumerate(self.groups):
             for i in group:
                 self.where[i] = g
@@ -405,10 +411,26 @@ class _BlockSearch:
             position = {o: k for k, o in enumerate(options)}
             values = [[position[o] for o in getattr(m, name)] for m in people]
             self.sets.append((*field(values), weight))
+        self.taste = self._tastes(people)
         self._prepare_pairs(people, local, relations, s)
         self.related_at = field([[0] if r else [] for r in self.related], span=1)[0]
         self.width = width
         self.profiles = profiles
+
+    def _tastes(self, people: list[Member]) -> list[tuple[int, ...]]:
+        """Per person, the rank of the most popular interest and time they chose: sorting
+        by it puts people who share one next to each other."""
+        ranks = []
+        for name in ("interests", "availability"):
+            popularity = Counter(o for m in people for o in getattr(m, name))
+            rank = {
+                o: r
+                for r, (o, _) in enumerate(sorted(popularity.items(), key=lambda x: (-x[1], x[0])))
+            }
+            ranks.append(
+                [min((rank[o] for o in getattr(m, name)), default=len(rank)) for m in people]
+            )
+        return list(zip(*ranks, strict=True))
 
     def _prepare_pairs(self, people, local, relations: Relations, s: Settings) -> None:
         """Friends, keep-apart and earlier-round pairs: a few people, priced one by one."""
@@ -506,7 +528,8 @@ class _BlockSearch:
 
     # The first grouping.
 
-    def _first_grouping(self) -> list[list[int]]:
+    def _first_grouping(self, choice: int = 0) -> list[list[int]]:
+        """The first groups; `choice` picks among the likeliest English-group counts."""
         s = self.settings
         n = len(self.members)
         count = group_count(n, s)
@@ -518,7 +541,11 @@ class _BlockSearch:
             return self._cut(list(range(n)), count)
         both = [i for i in range(n) if self.lang[i] == 0]
         wishes = self._english_gender_wishes(english, both)
-        english_count = self._english_group_count(len(english), n, count, len(wishes))
+        options = self._english_group_counts(len(english), n, count, len(wishes))
+        # The search cannot change how many groups each language side has, so a few
+        # counts are tried (anneal) and the best kept.
+        self.english_options = min(ENGLISH_OPTIONS, len(options))
+        english_count = options[min(choice, len(options) - 1)]
         wanted = len(english) + min(len(both), sum(wishes.values()))
         english_size = min(english_count * s.max_size, max(wanted, english_count * s.min_size))
         # ...leaving the Norwegian side a size its groups can hold.
@@ -556,18 +583,21 @@ class _BlockSearch:
                 needs[gender] = max(0, s.size - have) if have < s.size else 0
         return needs
 
-    def _english_group_count(self, english: int, people: int, count: int, genders: int) -> int:
-        """English groups: about english / target, and one per gender with a same-gender
-        wish, with both sides' sizes feasible."""
+    def _english_group_counts(
+        self, english: int, people: int, count: int, genders: int
+    ) -> list[int]:
+        """Feasible numbers of English groups, the likeliest first: about english / target,
+        and one per gender with a same-gender wish, with both sides' sizes feasible."""
         s = self.settings
         wanted = max(1, round(english / s.size), genders)
+        feasible = []
         for k in sorted(range(1, count), key=lambda k: (abs(k - wanted), k)):
             low = max(english, k * s.min_size)
             high = k * s.max_size
             rest_low, rest_high = (count - k) * s.min_size, (count - k) * s.max_size
             if max(low, people - rest_high) <= min(high, people - rest_low):
-                return k
-        return max(1, min(count - 1, wanted))
+                feasible.append(k)
+        return feasible or [max(1, min(count - 1, wanted))]
 
     def _cut(self, people: list[int], count: int) -> list[list[int]]:
         """A side's first groups: same-gender groups for those who asked, the rest by age."""
@@ -635,9 +665,15 @@ class _BlockSearch:
         return groups
 
     def _cut_by_age(self, people: list[int], count: int) -> list[list[int]]:
-        """Sort by age then gender, and cut into `count` groups as even as can be."""
+        """Sort by age, then by the most common interest and time each person has, and cut
+        into `count` groups as even as can be: neighbours tend to share an interest."""
         people.sort(
-            key=lambda i: (self.ages[i] if self.ages[i] is not None else 0, self.gender[i], i)
+            key=lambda i: (
+                self.ages[i] if self.ages[i] is not None else 0,
+                *self.taste[i],
+                self.gender[i],
+                i,
+            )
         )
         size, extra = divmod(len(people), count)
         groups, start = [], 0
@@ -658,9 +694,26 @@ class _BlockSearch:
         for position, i in enumerate(order):
             self.rank[i] = position
         self.order = order
-        per_restart = max(1, evaluations // RESTARTS)
-        start_temperature = HOT
-        for restart in range(RESTARTS):
+        # With work to spare (small blocks), anneal hotter and restart more: it finds the
+        # proven optimum of 30-person cases; with little, stay cool and descend.
+        hot, restarts = (3.0, 8) if evaluations >= ROOMY * n else (HOT, RESTARTS)
+        tries = self.english_options
+        per_restart = max(1, evaluations // (restarts + tries - 1))
+        if tries > 1:
+            found, going = [], True
+            for choice in range(tries):
+                if choice:
+                    self._start(self._first_grouping(choice))
+                going = self._anneal_once(per_restart, hot, COLD, clock)
+                found.append((self.best_total, choice, self.best))
+                if not going:
+                    break
+            self.best_total, _, self.best = min(found, key=lambda f: (f[0], f[1]))
+            self._restore_best()
+            if not going:
+                return
+        start_temperature = hot * (0.5 if tries > 1 else 1.0)
+        for restart in range(1 if tries > 1 else 0, restarts):
             if restart:
                 self._restore_best()
             if not self._anneal_once(per_restart, start_temperature, COLD, clock):
