@@ -40,6 +40,7 @@ EVALUATIONS_PER_SECOND = 50_000
 # A hard violation costs this much in the search: far beyond any soft trade.
 HARD = 1000.0
 RESTARTS = 3
+SMALL_BLOCK = 300  # people
 ROOMY = 1000  # evaluations per person from which a block counts as having work to spare
 ENGLISH_OPTIONS = 3  # English-group counts tried where a campus has both sides
 HOT, COLD = 1.0, 0.01  # temperatures: a year of age range costs 2, a repeat 1
@@ -697,7 +698,9 @@ class _BlockSearch:
         # With work to spare (small blocks), anneal hotter and restart more: it finds the
         # proven optimum of 30-person cases; with little, stay cool and descend.
         hot, restarts = (3.0, 8) if evaluations >= ROOMY * n else (HOT, RESTARTS)
-        tries = self.english_options
+        # Only small blocks try other English-group counts: on a big campus one group more
+        # or less on a side matters little, and the work is better spent annealing.
+        tries = self.english_options if n <= SMALL_BLOCK else 1
         per_restart = max(1, evaluations // (restarts + tries - 1))
         if tries > 1:
             found, going = [], True
