@@ -282,6 +282,23 @@ def _blocks(members: list[Member], settings: Settings) -> tuple[list[list[Member
     return blocks, unplaced
 
 
+def _sides_fit(k: int, count: int, english: int, bilingual: int, people: int, s: Settings) -> bool:
+    """Can `k` of `count` groups be English (English-only plus some bilingual people) and
+    the rest Norwegian, all within min..max?"""
+    low = max(english, k * s.min_size)
+    high = min(k * s.max_size, english + bilingual)
+    rest_low, rest_high = (count - k) * s.min_size, (count - k) * s.max_size
+    return max(low, people - rest_high) <= min(high, people - rest_low)
+
+
+def _split_feasible(english: int, norwegian: int, bilingual: int, s: Settings) -> bool:
+    people = english + norwegian + bilingual
+    count = group_count(people, s)
+    if count is None:
+        count = max(1, people // s.min_size)
+    return any(_sides_fit(k, count, english, bilingual, people, s) for k in range(1, count))
+
+
 def _spread(index: int, bits: int = 8) -> int:
     return 1 << (bits * index)
 
@@ -326,15 +343,19 @@ class _BlockSearch:
         both = [m for m in block if m.language not in ("en", "no")]
         if not english or not norwegian:
             return block
-        for side, others in ((english, norwegian), (norwegian, english)):
-            if len(side) + len(both) < settings.min_size:
-                # Nobody to share a language with: say so rather than break the rule.
-                self.unplaced.extend(
-                    Unplaced(m.id, "language", self.key, len(side), settings.min_size) for m in side
-                )
-                rest = others + both
-                return rest if len(rest) >= settings.min_size else self._too_few(rest)
-        return block
+        sides = ((english, norwegian), (norwegian, english))
+        if _split_feasible(len(english), len(norwegian), len(both), settings):
+            return block
+        # No English and Norwegian groups can be made side by side: the smaller side (or
+        # the one with too few to share a language) has nobody to talk to. Say so rather
+        # than break the rule.
+        short = [pair for pair in sides if len(pair[0]) + len(both) < settings.min_size]
+        side, others = short[0] if short else min(sides, key=lambda pair: len(pair[0]))
+        self.unplaced.extend(
+            Unplaced(m.id, "language", self.key, len(side), settings.min_size) for m in side
+        )
+        rest = others + both
+        return rest if len(rest) >= settings.min_size else self._too_few(rest)
 
     def _too_few(self, people: list[Member]) -> list[Member]:
         self.unplaced.extend(
@@ -545,7 +566,7 @@ class _BlockSearch:
             return self._cut(list(range(n)), count)
         both = [i for i in range(n) if self.lang[i] == 0]
         wishes = self._english_gender_wishes(english, both)
-        options = self._english_group_counts(len(english), n, count, len(wishes))
+        options = self._english_group_counts(len(english), len(both), n, count, len(wishes))
         # The search cannot change how many groups each language side has, so a few
         # counts are tried (anneal) and the best kept.
         self.english_options = min(ENGLISH_OPTIONS, len(options))
@@ -588,7 +609,7 @@ class _BlockSearch:
         return needs
 
     def _english_group_counts(
-        self, english: int, people: int, count: int, genders: int
+        self, english: int, bilingual: int, people: int, count: int, genders: int
     ) -> list[int]:
         """Feasible numbers of English groups, the likeliest first: about english / target,
         and one per gender with a same-gender wish, with both sides' sizes feasible."""
@@ -596,10 +617,7 @@ class _BlockSearch:
         wanted = max(1, round(english / s.size), genders)
         feasible = []
         for k in sorted(range(1, count), key=lambda k: (abs(k - wanted), k)):
-            low = max(english, k * s.min_size)
-            high = k * s.max_size
-            rest_low, rest_high = (count - k) * s.min_size, (count - k) * s.max_size
-            if max(low, people - rest_high) <= min(high, people - rest_low):
+            if _sides_fit(k, count, english, bilingual, people, s):
                 feasible.append(k)
         return feasible or [max(1, min(count - 1, wanted))]
 
@@ -634,7 +652,8 @@ class _BlockSearch:
         count = min(count, len(pool) // s.min_size, room - 1)
         if count <= 0:
             return []
-        size = min(len(pool), max(len(wishing), count * s.size))
+        size = min(len(pool), max(len(wishing), count * s.size), count * s.max_size)
+        wishing = wishing[:size]
         chosen = set(wishing)
         ages = [self.ages[i] for i in wishing if self.ages[i] is not None]
         low, high = (min(ages), max(ages)) if ages else (0, 0)
@@ -766,6 +785,8 @@ class _BlockSearch:
         low, high = self.settings.min_size, self.settings.max_size
         window = max(6, min(60, n // 10))
         total = sum(costs)
+        if not clock.tick(0):  # a small block may never reach a checkpoint below
+            return False
         cooling = (cold / hot) ** (1 / max(1, steps))
         temperature = hot
         worst: list[int] = []
@@ -822,9 +843,8 @@ class _BlockSearch:
                 totals[a], totals[b] = total_a, total_b
                 costs[a], costs[b] = cost_a, cost_b
                 total += delta
-        clock.tick(steps % CHECK_EVERY)
         self._keep_if_best(total)
-        return True
+        return clock.tick(steps % CHECK_EVERY)
 
     def _keep_if_best(self, total: float) -> None:
         # Checked at checkpoints, not after every change: copying all groups on each

@@ -352,6 +352,22 @@ def _refuse_if_stale(proposal: Proposal) -> None:
                 count=len(wanted - found)
             ),
         )
+    # A group locked (or dissolved) since the run keeps its members and takes nobody.
+    locked = Group.select(Group.id).where((Group.round == proposal.round_id) & Group.locked)
+    in_locked = {i for (i,) in SignUp.select(SignUp.id).where(SignUp.group.in_(locked)).tuples()}
+    moved_from_locked = bool(wanted & in_locked) and not proposal.late
+    targets = {g.group_id for g in proposal.groups if g.group_id is not None and g.newcomers}
+    open_targets = {
+        i
+        for (i,) in Group.select(Group.id)
+        .where(Group.id.in_(list(targets)) & ~Group.locked & (Group.round == proposal.round_id))
+        .tuples()
+    }
+    if moved_from_locked or open_targets != targets:
+        raise ValidationError(
+            "proposal",
+            _("Groups were locked or removed since this run. Run the matching again."),
+        )
 
 
 def _snapshot(round_id: int) -> dict:
@@ -403,8 +419,11 @@ def undo(round_id: int) -> int:
             taken.add(group.name_key)
             members = [i for i in old["members"] if i not in locked_members]
             if members:
+                # Somebody who withdrew since is not put back into a group.
                 SignUp.update(group=group.id).where(
-                    SignUp.id.in_(members) & (SignUp.round == round_id)
+                    SignUp.id.in_(members)
+                    & (SignUp.round == round_id)
+                    & (SignUp.status == "active")
                 ).execute()
             restored += 1
         Round.update(status=snapshot["status"]).where(Round.id == round_id).execute()
