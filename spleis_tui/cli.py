@@ -1166,6 +1166,23 @@ def groups_move(email: str, group_ref: str, round_ref: str | None) -> None:
     )
 
 
+@groups.command("swap", help=N_("Two participants in different groups trade places."))
+@click.argument("email_a", metavar="EMAIL")
+@click.argument("email_b", metavar="EMAIL")
+@round_option
+@needs_db
+def groups_swap(email_a: str, email_b: str, round_ref: str | None) -> None:
+    round_id = current(round_ref).id
+    first = core_signups.find_signup(round_id, email_a)
+    second = core_signups.find_signup(round_id, email_b)
+    core_groups.swap_members(first.id, second.id)
+    click.echo(
+        _("{name} and {other} swapped groups.").format(
+            name=plain(first.name), other=plain(second.name)
+        )
+    )
+
+
 @groups.command("leader", help=N_("Give a group a leader (e-mail, name or id); - removes it."))
 @click.argument("group_ref", metavar="GROUP")
 @click.argument("leader_ref", metavar="LEADER")

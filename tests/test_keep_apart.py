@@ -1,4 +1,4 @@
-"""Keep-apart pairs belong to people: erasing one of them removes the pair."""
+"""Keep-apart pairs belong to people (erasing one removes the pair); swapping by hand."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import pytest
 
 from spleis_tui.core.errors import ValidationError
 from spleis_tui.core.matching.plan import allow_together, keep_apart, kept_apart
-from spleis_tui.core.models import KeepApart, SignUp
+from spleis_tui.core.models import Group, KeepApart, SignUp
 from spleis_tui.core.rounds import current_round
 from spleis_tui.core.signups import erase_person
 
@@ -32,3 +32,21 @@ def test_a_person_cannot_be_kept_apart_from_themselves(demo_db):
     with pytest.raises(ValidationError):
         keep_apart(a, a)
     assert allow_together(*two_emails()) is False
+
+
+def test_swapping_two_members_trades_their_groups(demo_db):
+    from spleis_tui.core.groups import swap_members
+
+    placed = list(
+        SignUp.select()
+        .join(Group)
+        .where((SignUp.round == current_round().id) & ~Group.locked)
+        .order_by(SignUp.group)
+    )
+    first = placed[0]
+    second = next(s for s in placed if s.group_id != first.group_id)
+    swap_members(first.id, second.id)
+    assert SignUp.get_by_id(first.id).group_id == second.group_id
+    assert SignUp.get_by_id(second.id).group_id == first.group_id
+    with pytest.raises(ValidationError):
+        swap_members(first.id, first.id)

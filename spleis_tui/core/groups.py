@@ -230,6 +230,24 @@ def move_member(signup_id: int, group_id: int | None) -> SignUp:
         return signup
 
 
+def swap_members(first_id: int, second_id: int) -> tuple[SignUp, SignUp]:
+    """Two members of different groups trade places, in one transaction."""
+    with database.atomic():
+        first, second = (
+            SignUp.get_or_none(SignUp.id == first_id),
+            SignUp.get_or_none(SignUp.id == second_id),
+        )
+        if first is None or second is None:
+            missing = first_id if first is None else second_id
+            raise NotFound(_("No sign-up has the id {id}.").format(id=missing))
+        if first.group_id is None or second.group_id is None or first.group_id == second.group_id:
+            raise ValidationError("group", _("A swap needs two people in two different groups."))
+        first_group, second_group = first.group_id, second.group_id
+        move_member(first.id, second_group)
+        move_member(second.id, first_group)
+        return SignUp.get_by_id(first.id), SignUp.get_by_id(second.id)
+
+
 def set_group_leader(group_id: int, leader_id: int | None) -> Group:
     with database.atomic():
         group = get_group(group_id)

@@ -27,6 +27,7 @@ from spleis_tui.core.groups import (
     rename_group,
     set_group_leader,
     set_locked,
+    swap_members,
 )
 from spleis_tui.core.leaders import list_leaders
 from spleis_tui.core.matching import plan
@@ -96,6 +97,7 @@ class GroupsScreen(SpleisScreen):
         Binding("d", "dissolve", N_("Dissolve"), id="groups.dissolve"),
         Binding("s", "set_leader", N_("Leader"), id="groups.leader"),
         Binding("m", "move", N_("Move"), id="groups.move"),
+        Binding("w", "swap", N_("Swap"), id="groups.swap"),
         Binding("x", "remove_member", N_("Take out"), id="groups.remove"),
         Binding("a", "late", N_("Late sign-ups"), id="groups.late"),
         Binding("slash", "focus_search", N_("Search"), show=False, id="groups.search"),
@@ -423,6 +425,39 @@ class GroupsScreen(SpleisScreen):
                 warn_if_large(self, target)
 
         self.app.push_screen(PickScreen(title, items), done)
+
+    def action_swap(self) -> None:
+        """Trade the chosen member for someone in another group: pick the group, then them."""
+        member = self._member()
+        group = self.table.current
+        if member is None or group is None:
+            return
+        groups = group_choices(list_groups(self.round_id), self.app.ref, without=group.id)
+        candidates: dict[str, MemberRow] = {}
+
+        def chose_group(choice: str | None) -> None:
+            if choice is None:
+                return
+            candidates.update({str(m.id): m for m in group_members(int(choice))})
+            others = [(key, m.name) for key, m in candidates.items()]
+            if not others:
+                self.notify(_("That group has nobody to swap with."), severity="warning")
+                return
+            title = _("Swap {name} with whom?").format(name=member.name)
+            self.app.push_screen(PickScreen(title, others), chose_person)
+
+        def chose_person(choice: str | None) -> None:
+            if choice is None:
+                return
+            other = candidates[choice]
+            self._attempt(
+                lambda: swap_members(member.id, other.id),
+                _("{name} and {other} swapped groups.").format(name=member.name, other=other.name),
+                select_key=str(group.id),
+            )
+
+        title = _("Swap {name} with someone in which group?").format(name=member.name)
+        self.app.push_screen(PickScreen(title, groups), chose_group)
 
     def action_remove_member(self) -> None:
         member = self._member()
