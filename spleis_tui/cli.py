@@ -1561,20 +1561,36 @@ def export() -> None:
 @option("-o", "--output", required=True, metavar="FILE", help=N_("File to write, or -."))
 @needs_db
 def export_participants(round_ref: str | None, output: str) -> None:
-    found = current(round_ref)
+    _export(
+        current(round_ref),
+        output,
+        core_export.write_participants_csv,
+        core_export.export_participants_csv,
+        signups_text,
+    )
+
+
+def _export(
+    found: Round,
+    output: str,
+    write: Callable[[int, Any], int],
+    save: Callable[[int, str], int],
+    counted: Callable[[int], str],
+) -> None:
+    """Write to stdout (no BOM) or to a file, and say how many rows went where, on stderr."""
     if output == "-":
-        count = core_export.write_participants_csv(found.id, sys.stdout)
-        click.echo(_("Exported {signups}.").format(signups=signups_text(count)), err=True)
+        count = write(found.id, sys.stdout)
+        click.echo(_("Exported {rows}.").format(rows=counted(count)), err=True)
         return
     try:
-        count = core_export.export_participants_csv(found.id, output)
+        count = save(found.id, output)
     except OSError as error:
         raise SpleisError(
             _("Cannot write {path}: {reason}").format(path=output, reason=_reason(error))
         ) from error
     click.echo(
-        _("Exported {signups} from {round} to {path}.").format(
-            signups=signups_text(count), round=plain(found.name), path=output
+        _("Exported {rows} from {round} to {path}.").format(
+            rows=counted(count), round=plain(found.name), path=output
         ),
         err=True,
     )
@@ -1603,22 +1619,12 @@ def members_text(count: int) -> str:
 @option("-o", "--output", required=True, metavar="FILE", help=N_("File to write, or -."))
 @needs_db
 def export_groups(round_ref: str | None, fmt: str, output: str) -> None:
-    found = current(round_ref)
-    if output == "-":
-        count = core_export.write_groups_csv(found.id, sys.stdout)
-        click.echo(_("Exported {members}.").format(members=members_text(count)), err=True)
-        return
-    try:
-        count = core_export.export_groups(found.id, output)
-    except OSError as error:
-        raise SpleisError(
-            _("Cannot write {path}: {reason}").format(path=output, reason=_reason(error))
-        ) from error
-    click.echo(
-        _("Exported {members} from {round} to {path}.").format(
-            members=members_text(count), round=plain(found.name), path=output
-        ),
-        err=True,
+    _export(
+        current(round_ref),
+        output,
+        core_export.write_groups_csv,
+        core_export.export_groups,
+        members_text,
     )
 
 

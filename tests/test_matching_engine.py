@@ -216,7 +216,7 @@ def _sides_can_be_split(block: list[Member], settings: Settings) -> bool:
     )
 
 
-def _no_hard_violation(result, members, settings, relations) -> None:
+def assert_no_hard_violation(result, members, settings, relations) -> None:
     parts = scores(result, members, settings, relations)
     assert [(g, s.parts) for g, s in zip(result.groups, parts, strict=True) if s.hard] == []
     assert result.hard == 0
@@ -229,7 +229,7 @@ def _no_hard_violation(result, members, settings, relations) -> None:
 def test_no_hard_violation_when_campuses_split_into_english_and_norwegian_groups(cohort, seed):
     members, relations = cohort
     result = match(members, relations, VENNESPLEIS, seed=seed, evaluations=WORK)
-    _no_hard_violation(result, members, VENNESPLEIS, relations)
+    assert_no_hard_violation(result, members, VENNESPLEIS, relations)
 
 
 @FAST
@@ -238,7 +238,7 @@ def test_kept_apart_and_met_before_pairs_are_never_together(cohort, seed):
     members, relations = cohort
     assert VENNESPLEIS.mode("keep_apart") == VENNESPLEIS.mode("earlier_rounds") == "hard"
     result = match(members, relations, VENNESPLEIS, seed=seed, evaluations=WORK)
-    _no_hard_violation(result, members, VENNESPLEIS, relations)
+    assert_no_hard_violation(result, members, VENNESPLEIS, relations)
     assert not pairs_together(result, relations.apart)
     assert not pairs_together(result, relations.met_before)
 
@@ -251,7 +251,7 @@ FRIENDS_HARD = replace(VENNESPLEIS, criteria={**VENNESPLEIS.criteria, "friends":
 def test_hard_friends_are_always_together(cohort, seed):
     members, relations = cohort
     result = match(members, relations, FRIENDS_HARD, seed=seed, evaluations=WORK)
-    _no_hard_violation(result, members, FRIENDS_HARD, relations)
+    assert_no_hard_violation(result, members, FRIENDS_HARD, relations)
     where = {i: g for g, group in enumerate(result.groups) for i in group}
     assert all(where[a] == where[b] for a, b in map(tuple, relations.friends))
 
