@@ -728,21 +728,28 @@ class _BlockSearch:
         if evaluations < ROOMY * n:
             self._chain(evaluations, HOT, RESTARTS, clock)
             return
+        # Each chain starts from another English-group count when there is a choice.
         chains = []
+        options = self.english_options if n <= SMALL_BLOCK else 1
         for chain in range(ROOMY_CHAINS):
             if chain:
-                self._start(self._first_grouping())
-            going = self._chain(evaluations // ROOMY_CHAINS, ROOMY_HOT, ROOMY_RESTARTS, clock)
+                self._start(self._first_grouping(chain % options))
+            going = self._chain(
+                evaluations // ROOMY_CHAINS, ROOMY_HOT, ROOMY_RESTARTS, clock, tries=1
+            )
             chains.append((self.best_total, chain, self.best))
             if not going:
                 break
         self.best_total, _, self.best = min(chains, key=lambda c: (c[0], c[1]))
 
-    def _chain(self, evaluations: int, hot: float, restarts: int, clock: _Clock) -> bool:
+    def _chain(
+        self, evaluations: int, hot: float, restarts: int, clock: _Clock, tries: int | None = None
+    ) -> bool:
         n = len(self.members)
         # Only small blocks try other English-group counts: on a big campus one group more
         # or less on a side matters little, and the work is better spent annealing.
-        tries = self.english_options if n <= SMALL_BLOCK else 1
+        if tries is None:
+            tries = self.english_options if n <= SMALL_BLOCK else 1
         per_restart = max(1, evaluations // (restarts + tries - 1))
         if tries > 1:
             found, going = [], True
