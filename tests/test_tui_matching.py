@@ -394,3 +394,28 @@ async def test_late_sign_ups_are_placed_after_a_question(demo_db):
         await pilot.press("a")
         await settle(pilot)
         assert not isinstance(app.screen, ConfirmScreen)
+
+
+async def test_saving_settings_as_a_preset_of_ones_own(demo_db):
+    from spleis_tui.core.matching.presets import saved_presets
+    from spleis_tui.screens.dialogs import TextPrompt
+
+    app = SpleisApp()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_matching(pilot)
+        await type_into(pilot, "#m-size", "4")
+        await type_into(pilot, "#m-min", "3")
+        screen.query_one("#m-preset", Select).focus()
+        await pilot.press("p")
+        await settle(pilot)
+        assert isinstance(app.screen, TextPrompt)
+        await pilot.press(*"Vennespleis", "enter")  # a built-in's name is refused...
+        await settle(pilot)
+        assert isinstance(app.screen, TextPrompt)
+        await pilot.press("ctrl+a", "ctrl+k", *"[b]Små[/b]", "enter")  # ...this is text
+        await settle(pilot)
+        assert not isinstance(app.screen, TextPrompt)
+        assert screen.query_one("#m-preset", Select).value == "[b]Små[/b]"
+        assert "Saved the preset [b]Små[/b]." in messages(app)
+    saved = saved_presets()["[b]Små[/b]"]
+    assert (saved.size, saved.min_size, saved.max_size) == (4, 3, 6)

@@ -33,13 +33,14 @@ from spleis_tui.core.matching.criteria import (
     preset_for_kind,
 )
 from spleis_tui.core.matching.engine import default_time_limit
+from spleis_tui.core.matching.presets import save_preset, saved_presets
 from spleis_tui.core.matching.summary import decimal
 from spleis_tui.core.models import database
 from spleis_tui.core.rounds import find_round
 from spleis_tui.core.signups import ParticipantQuery
 from spleis_tui.i18n import N_, _, ngettext, number
 from spleis_tui.screens.base import SpleisScreen
-from spleis_tui.screens.dialogs import ConfirmScreen
+from spleis_tui.screens.dialogs import ConfirmScreen, TextPrompt
 from spleis_tui.widgets.columns_table import Column, ColumnsTable
 from spleis_tui.widgets.plain import plain
 
@@ -71,6 +72,16 @@ def round_preset(round_id: int | None) -> str:
     except SpleisError:
         return "vennespleis"
     return preset_for_kind(kind)
+
+
+def all_presets() -> dict[str, Settings]:
+    """The built-in presets, then the ones saved in this database."""
+    return {**PRESETS, **saved_presets()}
+
+
+def preset_options() -> list[tuple[Text, str]]:
+    built_in = [(Text(labels.label("preset", name)), name) for name in PRESETS]
+    return built_in + [(Text(name), name) for name in saved_presets()]
 
 
 def round_settings(round_id: int | None) -> Settings:
@@ -118,6 +129,7 @@ class MatchingScreen(SpleisScreen):
         Binding("a", "accept", N_("Accept"), id="matching.accept"),
         Binding("d", "discard", N_("Discard"), id="matching.discard"),
         Binding("u", "undo", N_("Undo accept"), id="matching.undo"),
+        Binding("p", "save_preset", N_("Save preset"), id="matching.save_preset"),
     ]
 
     class RunProgress(Message):
@@ -160,7 +172,7 @@ class MatchingScreen(SpleisScreen):
     # The settings form
 
     def _fill_form(self, preset_name: str) -> None:
-        settings = PRESETS[preset_name]
+        settings = all_presets().get(preset_name, PRESETS["vennespleis"])
         self.form["m-preset"] = preset_name
         for name, modes in ALLOWED.items():
             mode = settings.mode(name)
@@ -179,9 +191,8 @@ class MatchingScreen(SpleisScreen):
             with VerticalScroll(id="matching-settings"):
                 with Horizontal(classes="m-row"):
                     yield Label(_("Preset"), classes="m-label")
-                    presets = [(labels.label("preset", name), name) for name in PRESETS]
                     yield Select(
-                        presets,
+                        preset_options(),
                         value=form["m-preset"],
                         allow_blank=False,
                         id="m-preset",
@@ -252,6 +263,31 @@ class MatchingScreen(SpleisScreen):
             self.form[key] = value
             weight = self.query_one(f"#weight-{key.removeprefix('mode-')}", Input)
             weight.disabled = value not in SOFT_MODES
+
+    def action_save_preset(self) -> None:
+        """Save the settings as they are now as a preset of one's own, by name."""
+        try:
+            settings = self.read_settings()[0]
+        except SettingsProblem as problem:
+            self._show_problem(problem)
+            return
+
+        def done(name: object | None) -> None:
+            if not name:
+                return
+            select = self.query_one("#m-preset", Select)
+            select.set_options(preset_options())
+            self.form["m-preset"] = str(name)
+            select.value = str(name)
+            self.notify(_("Saved the preset {name}.").format(name=name), markup=False)
+
+        self.app.push_screen(
+            TextPrompt(
+                _("Save these settings as a preset called:"),
+                apply=lambda name: save_preset(name, settings),
+            ),
+            done,
+        )
 
     def _use_preset(self, name: str) -> None:
         """Fill the criteria and sizes from a preset (time limit and seed stay)."""
@@ -329,7 +365,7 @@ class MatchingScreen(SpleisScreen):
             if parsed is None:
                 raise SettingsProblem("m-seed", _("Seed: enter a whole number."))
             seed = parsed
-        base = PRESETS[form["m-preset"]]
+        base = all_presets().get(form["m-preset"], PRESETS["vennespleis"])
         settings = replace(base, criteria=criteria, size=size, min_size=low, max_size=high)
         return settings, seed, limit
 
@@ -377,7 +413,7 @@ class MatchingScreen(SpleisScreen):
         try:
             return self.read_settings()[0]
         except SettingsProblem:
-            return PRESETS[self.form["m-preset"]]
+            return all_presets().get(self.form["m-preset"], PRESETS["vennespleis"])
 
     @work(thread=True, exclusive=True, group="matching-current")
     def _load_current(self, token: int, round_id: int, settings: Settings) -> None:
