@@ -32,7 +32,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 
 from spleis_tui.core.matching.criteria import Settings, group_count
-from spleis_tui.core.matching.score import COUNTED_GENDERS, Member, Relations, score_group
+from spleis_tui.core.matching.score import Member, Relations, score_group
 
 # Planned evaluations per second of time limit. Set below what this code reaches on a
 # 2-core CI machine (about 65,000 a second), so a run normally ends on its own.
@@ -82,10 +82,6 @@ class Grouping:
     stopped: str = "done"  # "done", "time" (the time limit cut it short) or "cancelled"
     seconds: float = 0.0
     evaluations: int = 0
-
-
-class Cancelled(Exception):
-    pass
 
 
 def match(
@@ -340,7 +336,6 @@ class _BlockSearch:
     # Who can be placed at all, and on which language side.
 
     def _placeable(self, block: list[Member], settings: Settings) -> list[Member]:
-        self.english_groups = 0
         if settings.mode("language") != "hard":
             return block
         english = [m for m in block if m.language == "en"]
@@ -872,6 +867,3 @@ class _BlockSearch:
 def _mean_age(ages: list[int | None]) -> int:
     known = [a for a in ages if a is not None]
     return round(sum(known) / len(known)) if known else 0
-
-
-__all__ = ["COUNTED_GENDERS", "Grouping", "Unplaced", "default_time_limit", "match"]
