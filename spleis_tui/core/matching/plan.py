@@ -506,17 +506,31 @@ def _fill(
     up_to: int,
 ) -> list[Member]:
     """Put each person into the group with room where they fit best; return who is left."""
+    # Each group's hard key and score, kept until the group changes: pricing a newcomer
+    # then costs one score per group, not two.
+    known: dict[int, tuple[tuple, GroupScore]] = {}
+
+    def state(group_id: int) -> tuple[tuple, GroupScore]:
+        if group_id not in known:
+            members = [cohort.members[i] for i in open_groups[group_id]]
+            key = hard_key(members[0], settings) if members else ()
+            known[group_id] = (key, score_group(members, settings, cohort.relations))
+        return known[group_id]
+
+    by_key: dict[tuple, list[int]] = defaultdict(list)
+    for group_id in open_groups:
+        by_key[state(group_id)[0]].append(group_id)
     left = []
     for person in people:
         best, best_cost = None, 0.0
-        for group_id, members in open_groups.items():
+        for group_id in by_key.get(hard_key(person, settings), ()):
+            members = open_groups[group_id]
             if len(members) >= up_to:
                 continue
-            before = [cohort.members[i] for i in members]
-            if before and hard_key(before[0], settings) != hard_key(person, settings):
-                continue
-            now = score_group(before, settings, cohort.relations)
-            after = score_group([*before, person], settings, cohort.relations)
+            now = state(group_id)[1]
+            after = score_group(
+                [*(cohort.members[i] for i in members), person], settings, cohort.relations
+            )
             if after.hard > now.hard:
                 continue
             cost = after.soft - now.soft
@@ -527,6 +541,7 @@ def _fill(
         else:
             open_groups[best].append(person.id)
             joined[best].append(person.id)
+            known.pop(best, None)
     return left
 
 
