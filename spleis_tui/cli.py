@@ -630,6 +630,180 @@ def seed(participants: int, seed: int, round_name: str | None, kind: str) -> Non
         click.echo(_("Skipped {n} already in the round.").format(n=result.skipped))
 
 
+# spleis import
+
+
+LISTED_WARNINGS = 20  # rows of warnings printed unless --verbose
+
+
+def _column_note(column: Any) -> str:
+    from spleis_tui.core.importing import mapping as core_mapping
+
+    role = column.role
+    if role == core_mapping.METADATA:
+        return _("form metadata")
+    if role == core_mapping.DUPLICATE:
+        return _("another column has the {field}").format(
+            field=core_signups.field_label(column.field).lower()
+        )
+    if role == core_mapping.DROPPED:
+        return _("not imported, as you chose")
+    return _("unknown: map it with --map FIELD=HEADER to import it")
+
+
+@cli.command(
+    "import",
+    help=N_(
+        "Import sign-ups from a form export (Nettskjema, Microsoft Forms, Google Forms, "
+        "Excel CSV or Unicode text, .xlsx, .ods). Importing a newer export again adds the "
+        "new answers and updates the changed ones."
+    ),
+)
+@click.argument("file", type=click.Path(dir_okay=False, path_type=str))
+@round_option
+@option(
+    "--profile",
+    default="auto",
+    show_default=True,
+    help=N_("auto, nettskjema, msforms, googleforms or a profile saved with --save-profile."),
+)
+@option("--encoding", help=N_("The file's encoding, such as utf-8 or cp1252 (default: found)."))
+@option("--delimiter", help=N_("comma, semicolon or tab (default: found)."))
+@option(
+    "--map",
+    "maps",
+    multiple=True,
+    metavar="FIELD=HEADER",
+    help=N_("Read a column into a field, such as --map email=Epost; FIELD= leaves a field out."),
+)
+@option("--dry-run", is_flag=True, help=N_("Show what would happen; save nothing."))
+@option(
+    "--rejects",
+    metavar="PATH",
+    help=N_("Where to write the rejected rows (default: beside the file, NAME-rejects.csv)."),
+)
+@option("--save-profile", metavar="NAME", help=N_("Save this mapping under a name, for next time."))
+@option("--verbose", "-v", is_flag=True, help=N_("List every warning, not only the first ones."))
+@needs_db
+def import_command(
+    file: str,
+    round_ref: str | None,
+    profile: str,
+    encoding: str | None,
+    delimiter: str | None,
+    maps: tuple[str, ...],
+    dry_run: bool,
+    rejects: str | None,
+    save_profile: str | None,
+    verbose: bool,
+) -> None:
+    from spleis_tui.core.importing import mapping as core_mapping
+    from spleis_tui.core.importing import profiles as core_profiles
+    from spleis_tui.core.importing import run as core_import
+    from spleis_tui.core.importing.sources import check_encoding, parse_delimiter
+
+    round_ = current(round_ref)
+    options = core_import.ImportOptions(
+        profile=profile,
+        encoding=check_encoding(encoding) if encoding else None,
+        delimiter=parse_delimiter(delimiter) if delimiter else None,
+        overrides=core_mapping.parse_overrides(list(maps)),
+    )
+    with progress_reporter(_("Importing")) as progress:
+        report = core_import.import_file(
+            file,
+            round_.id,
+            options,
+            dry_run=dry_run,
+            rejects_path=rejects,
+            progress=(lambda f: progress(int(f * 1000), 1000)) if progress else None,
+        )
+    source = report.source
+    used = [c for c in report.mapping.columns if c.imported]
+    click.echo(
+        _("{file}: {format}; {columns} columns, {used} imported.").format(
+            file=plain(report.file),
+            format=source.description,
+            columns=len(source.headers),
+            used=len(used),
+        )
+    )
+    for column in report.mapping.unused:
+        click.echo(
+            _("  Not imported: {header} ({why})").format(
+                header=plain(column.header) or _("(no header)"), why=_column_note(column)
+            )
+        )
+    if report.rejects:
+        click.echo(_("Rejected rows:"))
+        for _row, reason in report.rejects[: None if verbose else LISTED_WARNINGS]:
+            click.echo("  " + plain(reason))
+        hidden = len(report.rejects) - LISTED_WARNINGS
+        if not verbose and hidden > 0:
+            click.echo(_("  … and {n} more (--verbose lists them all).").format(n=hidden))
+    if report.warnings:
+        click.echo(
+            ngettext(
+                "Imported with warnings ({n} row):",
+                "Imported with warnings ({n} rows):",
+                report.rows_with_warnings,
+            ).format(n=report.rows_with_warnings)
+        )
+        for row, email, messages in report.warnings[: None if verbose else LISTED_WARNINGS]:
+            for message in messages:
+                click.echo(
+                    _("  Row {row} ({email}): {message}").format(
+                        row=row, email=plain(email), message=plain(message)
+                    )
+                )
+        hidden = report.rows_with_warnings - LISTED_WARNINGS
+        if not verbose and hidden > 0:
+            click.echo(_("  … and {n} more rows (--verbose lists them all).").format(n=hidden))
+    for line in report.duplicates:
+        click.echo(_("Twice: {line}").format(line=plain(line)))
+    for kind, code, label_nb, label_en in report.new_options:
+        click.echo(
+            _("New {kind} option: {label} ({code}); rename it under reference data.").format(
+                kind=kind,
+                label=plain(label_en if current_language() == "en" else label_nb),
+                code=code,
+            )
+        )
+    for note in report.notes:
+        click.echo(_("Note: {note}").format(note=note))
+    if report.rejects_path:
+        click.echo(
+            _("The rejected rows, with the reason, are in {path}: fix them and import it.").format(
+                path=report.rejects_path
+            )
+        )
+    click.echo(
+        _(
+            "{read} rows read: {imported} imported, {updated} updated, {unchanged} unchanged, "
+            "{rejected} rejected ({seconds:.2f} s)."
+        ).format(
+            read=report.rows_read,
+            imported=report.imported,
+            updated=report.updated,
+            unchanged=report.unchanged,
+            rejected=report.rejected,
+            seconds=report.seconds,
+        )
+    )
+    if dry_run:
+        click.echo(_("Dry run: nothing was saved."))
+    else:
+        click.echo(_("Imported into {round}.").format(round=plain(round_.name)))
+    if save_profile:
+        saved = core_profiles.save_profile(
+            save_profile,
+            report.mapping,
+            encoding=options.encoding or "",
+            delimiter=options.delimiter or "",
+        )
+        click.echo(_("Saved the mapping as the profile {name}.").format(name=plain(saved.name)))
+
+
 # spleis rounds
 
 

@@ -6,13 +6,23 @@ Nothing here runs at import time; `open_db()` is called by the CLI, the app and 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from peewee import Database, SqliteDatabase
+from peewee import Database, Field, Model, SqliteDatabase, chunked
 
 from spleis_tui.core.errors import SpleisError
-from spleis_tui.core.models import ALL_MODELS, KeepApart, SchemaVersion, database
+from spleis_tui.core.models import (
+    ALL_MODELS,
+    ImportProfile,
+    KeepApart,
+    SchemaVersion,
+    SignUp,
+    SignUpHistory,
+    database,
+)
+
+INSERT_CHUNK = 100
 
 SQLITE_PRAGMAS = {
     "journal_mode": "wal",
@@ -35,11 +45,35 @@ def _migration_0002_keep_apart(db: Database) -> None:
     db.create_tables([KeepApart])
 
 
+def _migration_0003_imports(db: Database) -> None:
+    """What importing form exports needs: warnings and a digest per sign-up, earlier
+    answers kept as history, saved column mappings, and room for unknown campus and
+    programme names as they were written."""
+    from playhouse.migrate import SchemaMigrator
+    from playhouse.migrate import migrate as run_migrations
+
+    migrator = SchemaMigrator.from_database(db)
+    table = SignUp._meta.table_name
+    steps = [
+        migrator.add_column(table, "import_warnings", SignUp.import_warnings),
+        migrator.add_column(table, "import_hash", SignUp.import_hash),
+    ]
+    if not isinstance(db, SqliteDatabase):
+        # SQLite does not enforce VARCHAR lengths; other databases need the wider type.
+        steps += [
+            migrator.alter_column_type(table, name, SignUp._meta.fields[name])
+            for name in ("campus", "programme", "department", "faculty")
+        ]
+    run_migrations(*steps)
+    db.create_tables([SignUpHistory, ImportProfile])
+
+
 # Numbered schema changes. A fresh file is created at the latest schema and
 # stamped with the latest number; an older file runs the steps it has not had.
 MIGRATIONS: dict[int, Callable[[Database], None]] = {
     1: _migration_0001_base,
     2: _migration_0002_keep_apart,
+    3: _migration_0003_imports,
 }
 LATEST_VERSION = max(MIGRATIONS)
 
@@ -117,6 +151,24 @@ def migrate(db: Database) -> int:
                 MIGRATIONS[number](db)
                 SchemaVersion.create(version=number)
         return LATEST_VERSION
+
+
+def bulk_insert(model: type[Model], fields: Sequence[Field], rows: Sequence[tuple]) -> None:
+    """Insert rows of values in `fields` order, `INSERT_CHUNK` at a time.
+
+    `insert_many` spends most of its time building a SQL node per value (20,000 sign-ups:
+    5.5 s, against 1.1 s here). This runs the statement peewee writes for one row, in
+    the database's own parameter style and without RETURNING, through `executemany`.
+    """
+    if not rows:
+        return
+    sql, _params = model.insert_many(rows[:1], fields=list(fields)).returning().sql()
+    converters = [f.db_value for f in fields]
+    cursor = database.cursor()
+    for batch in chunked(rows, INSERT_CHUNK):
+        cursor.executemany(
+            sql, [tuple(c(v) for c, v in zip(converters, row, strict=True)) for row in batch]
+        )
 
 
 def forget_erased() -> None:

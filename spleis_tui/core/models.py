@@ -146,7 +146,7 @@ class Leader(BaseModel):
     email = CharField(max_length=320)
     email_key = CharField(max_length=320)
     phone = CharField(max_length=40, default="")
-    campus = CharField(max_length=32, default="")
+    campus = CharField(max_length=200, default="")
     role = CharField(max_length=16, default="trivselsleder")
     capacity = IntegerField(default=2)
 
@@ -185,9 +185,9 @@ class SignUp(BaseModel):
     age = IntegerField(null=True)
     birth_year = IntegerField(null=True)
     campus = CharField(max_length=32, default="")
-    programme = CharField(max_length=32, default="")
-    department = CharField(max_length=32, default="")
-    faculty = CharField(max_length=32, default="")
+    programme = CharField(max_length=200, default="")
+    department = CharField(max_length=200, default="")
+    faculty = CharField(max_length=200, default="")
     year_of_study = IntegerField(null=True)
     language = CharField(max_length=8, default="both")
     group_pref = CharField(max_length=8, default="any")
@@ -202,6 +202,11 @@ class SignUp(BaseModel):
     status = CharField(max_length=16, default="active", index=True)
     # Set when untrusted text had control characters removed on the way in.
     cleaned = BooleanField(default=False)
+    # What an import had to say about the row ("Age: tjue is not a number."), one a line.
+    import_warnings = TextField(default="")
+    # A digest of the answers as last imported: a re-import of the same answers is
+    # "unchanged", and leaves any edit made in the app since then alone.
+    import_hash = CharField(max_length=40, default="")
     # The words of name, e-mail and programme, folded (text.search_words): search matches
     # the start of a word, case-insensitively, on any backend.
     search_key = TextField(default="")
@@ -240,6 +245,35 @@ class KeepApart(BaseModel):
         indexes = ((("person_a", "person_b"), True),)
 
 
+class SignUpHistory(BaseModel):
+    """An earlier answer of a sign-up, kept when a later submission replaced it."""
+
+    signup = ForeignKeyField(SignUp, backref="history", on_delete="CASCADE")
+    answers = TextField()  # JSON of the form's fields as they were
+    answers_hash = CharField(max_length=40)
+    submitted_at = DateTimeField(null=True)
+    source_file = CharField(max_length=400, default="")
+    source_row = IntegerField(null=True)
+    replaced_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("signup", "answers_hash"), True),)
+
+
+class ImportProfile(BaseModel):
+    """A saved way of reading one form's exports: which column is which field."""
+
+    name = CharField(max_length=100)
+    name_key = CharField(max_length=100, unique=True)
+    # JSON: {"columns": {normalised header: field or ""}, "encoding": ..., "delimiter": ...}
+    settings = TextField()
+    created_at = DateTimeField(default=utcnow)
+
+    def save(self, *args, **kwargs):
+        self.name_key = fold(self.name)
+        return super().save(*args, **kwargs)
+
+
 def split_codes(value: str) -> list[str]:
     return [code for code in (value or "").split(MULTI_SEPARATOR) if code]
 
@@ -259,4 +293,6 @@ ALL_MODELS = [
     Group,
     SignUp,
     KeepApart,
+    SignUpHistory,
+    ImportProfile,
 ]
