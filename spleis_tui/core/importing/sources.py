@@ -14,11 +14,13 @@ import csv
 import datetime as dt
 import io
 import os
+import re
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
+from xml.etree import ElementTree
 
 from spleis_tui.core.errors import SpleisError
 from spleis_tui.i18n import _
@@ -324,17 +326,96 @@ def _open_spreadsheet(path: Path) -> Source:
         ) from None
     if header is None:
         raise ImportFileError(_("{file} is empty.").format(file=path))
-    headers = tuple(cell_text(c) for c in header)
+    formulas = _formula_cells(path)
+    start_row, start_col = sheet.start or (0, 0)
+    headers = tuple(
+        _with_formula(cell_text(c), formulas, start_row, start_col + i)
+        for i, c in enumerate(header)
+    )
     info = SourceInfo(path, "spreadsheet", "", "", headers, sheet=sheet.name)
     total = max(0, (sheet.total_height or 1) - 1)
-    return Source(info, _sheet_rows(rows), None, 0, total)
+    return Source(info, _sheet_rows(rows, formulas, start_row, start_col), None, 0, total)
 
 
-def _sheet_rows(rows: Iterator[list[object]]) -> Iterator[tuple[int, list[str]]]:
+def _sheet_rows(
+    rows: Iterator[list[object]], formulas: dict[tuple[int, int], str], top: int, left: int
+) -> Iterator[tuple[int, list[str]]]:
     for number, row in enumerate(rows, start=2):
         cells = [cell_text(c) for c in row]
+        if formulas:
+            cells = [
+                _with_formula(c, formulas, top + number - 1, left + i) for i, c in enumerate(cells)
+            ]
         if any(c.strip() for c in cells):
             yield number, cells
+
+
+def _with_formula(text: str, formulas: dict[tuple[int, int], str], row: int, col: int) -> str:
+    formula = formulas.get((row, col))
+    return formula if formula is not None and not text else text
+
+
+_CELL_REF = re.compile(r"^([A-Z]+)(\d+)$")
+_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+
+
+def _formula_cells(path: Path) -> dict[tuple[int, int], str]:
+    """The formulas of an .xlsx's first sheet, by (row, column) from 0, as "=…" text.
+
+    calamine reads a formula cell's cached result, and a form export's `=HYPERLINK(…)`
+    in a name has none: without this the name would be lost, not kept literally.
+    """
+    try:
+        with zipfile.ZipFile(path) as archive:
+            sheet = _first_sheet_path(archive)
+            if sheet is None:
+                return {}
+            with archive.open(sheet) as handle:
+                if not _contains(handle, (b"<f>", b"<f ")):
+                    return {}
+            found: dict[tuple[int, int], str] = {}
+            with archive.open(sheet) as handle:
+                for _event, element in ElementTree.iterparse(handle):
+                    if element.tag != _MAIN + "c":
+                        continue
+                    formula = element.find(_MAIN + "f")
+                    match = _CELL_REF.match(element.get("r", ""))
+                    if formula is not None and formula.text and match:
+                        column = 0
+                        for letter in match.group(1):
+                            column = column * 26 + ord(letter) - 64
+                        found[(int(match.group(2)) - 1, column - 1)] = "=" + formula.text
+                    element.clear()
+            return found
+    except (zipfile.BadZipFile, KeyError, ElementTree.ParseError, OSError):
+        return {}
+
+
+def _first_sheet_path(archive: zipfile.ZipFile) -> str | None:
+    try:
+        workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+        rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    except KeyError:
+        return None  # not an .xlsx (an .ods has no formulas to lose this way)
+    first = workbook.find(f"{_MAIN}sheets/{_MAIN}sheet")
+    if first is None:
+        return None
+    rel_id = first.get("{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id")
+    for rel in rels:
+        if rel.get("Id") == rel_id:
+            target = rel.get("Target", "")
+            return target.lstrip("/") if target.startswith("/") else "xl/" + target
+    return None
+
+
+def _contains(handle: IO[bytes], needles: tuple[bytes, ...]) -> bool:
+    tail = b""
+    while chunk := handle.read(CHUNK):
+        window = tail + chunk
+        if any(n in window for n in needles):
+            return True
+        tail = window[-8:]
+    return False
 
 
 def cell_text(value: object) -> str:
