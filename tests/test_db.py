@@ -95,3 +95,39 @@ def test_a_file_from_a_newer_version_is_refused(db_path):
     with pytest.raises(SpleisError, match="newer Spleis"):
         open_db(db_path)
     close_db()
+
+
+def test_a_version_2_file_gains_what_importing_needs(db_path):
+    """A file made before imports existed opens, keeps its sign-ups and can import."""
+    import sqlite3
+
+    from spleis_tui.core.rounds import create_round
+    from spleis_tui.core.signups import add_signup
+
+    open_db(db_path)
+    from spleis_tui.core.reference import load_reference
+
+    round_id = create_round("Gammel runde").id
+    add_signup(
+        round_id,
+        {"name": "Kari", "email": "kari@stud.ntnu.no", "campus": "gloshaugen"},
+        load_reference(),
+        consent=True,
+    )
+    close_db()
+    # Take the file back to version 2, as Spleis 0.1 with matching left it.
+    with sqlite3.connect(db_path) as connection:
+        connection.execute("DROP TABLE sign_up_history")
+        connection.execute("DROP TABLE import_profile")
+        connection.execute("ALTER TABLE sign_up DROP COLUMN import_warnings")
+        connection.execute("ALTER TABLE sign_up DROP COLUMN import_hash")
+        connection.execute("UPDATE schema_version SET version = 2")
+    database = open_db(db_path)
+    from spleis_tui.core.db import schema_version
+    from spleis_tui.core.models import SignUp, SignUpHistory
+
+    assert schema_version(database) == LATEST_VERSION
+    kari = SignUp.get()
+    assert (kari.name, kari.import_hash, kari.import_warnings) == ("Kari", "", "")
+    assert SignUpHistory.select().count() == 0
+    close_db()
