@@ -741,22 +741,37 @@ def import_command(
         hidden = len(report.rejects) - LISTED_WARNINGS
         if not verbose and hidden > 0:
             click.echo(_("  … and {n} more (--verbose lists them all).").format(n=hidden))
-    if report.warnings:
+    if report.unknown:
+        click.echo(_("Not in the reference data, kept as written (add them, then import again):"))
+        for (field_name, value), rows in report.unknown.most_common():
+            click.echo(
+                ngettext("  {field} {value}: {n} row", "  {field} {value}: {n} rows", rows).format(
+                    field=core_signups.field_label(field_name), value=plain(value), n=rows
+                )
+            )
+    # Unknown campuses and programmes are summed up above; the rest row by row.
+    summed = {core_signups.field_label(f) + ":" for f, _v in report.unknown}
+    listed = [
+        (row, email, [m for m in messages if verbose or not m.startswith(tuple(summed))])
+        for row, email, messages in report.warnings
+    ]
+    listed = [entry for entry in listed if entry[2]]
+    if listed:
         click.echo(
             ngettext(
                 "Imported with warnings ({n} row):",
                 "Imported with warnings ({n} rows):",
-                report.rows_with_warnings,
-            ).format(n=report.rows_with_warnings)
+                len(listed),
+            ).format(n=len(listed))
         )
-        for row, email, messages in report.warnings[: None if verbose else LISTED_WARNINGS]:
+        for row, email, messages in listed[: None if verbose else LISTED_WARNINGS]:
             for message in messages:
                 click.echo(
                     _("  Row {row} ({email}): {message}").format(
                         row=row, email=plain(email), message=plain(message)
                     )
                 )
-        hidden = report.rows_with_warnings - LISTED_WARNINGS
+        hidden = len(listed) - LISTED_WARNINGS
         if not verbose and hidden > 0:
             click.echo(_("  … and {n} more rows (--verbose lists them all).").format(n=hidden))
     for line in report.duplicates:

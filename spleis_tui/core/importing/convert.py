@@ -40,6 +40,7 @@ class Row:
     reject: str = ""  # why the row is refused; "" when it is imported
     cleaned: bool = False
     new_options: list[tuple[str, str, str, str]] = field(default_factory=list)
+    unknown: list[tuple[str, str]] = field(default_factory=list)  # (field, value) kept as written
 
     @property
     def email_key(self) -> str:
@@ -340,6 +341,7 @@ class RowConverter:
                 ).format(value=campus_raw),
             )
             campus = campus_raw
+            row.unknown.append(("campus", campus_raw))
         values["campus"] = campus or ""
 
         programme_raw = clean_text(self.cell(cells, "programme"))[0]
@@ -354,6 +356,7 @@ class RowConverter:
                 ).format(value=programme_raw),
             )
             programme = programme_raw
+            row.unknown.append(("programme", programme_raw))
         values["programme"] = programme or ""
         if info is not None:
             values["department"], values["faculty"] = info.department, info.faculty

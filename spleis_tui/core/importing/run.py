@@ -16,6 +16,7 @@ import hashlib
 import json
 import os
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -79,6 +80,8 @@ class ImportReport:
     rows_with_warnings: int = 0
     duplicates: list[str] = field(default_factory=list)
     new_options: list[tuple[str, str, str, str]] = field(default_factory=list)
+    # Campuses and programmes not in the reference data, kept as written: how many rows.
+    unknown: Counter[tuple[str, str]] = field(default_factory=Counter)
     notes: list[str] = field(default_factory=list)
     rejects_path: str = ""
     seconds: float = 0.0
@@ -349,6 +352,7 @@ class _Writer:
         ).on_conflict_ignore().execute()
 
     def _remember_warnings(self, row: Row) -> None:
+        self.report.unknown.update(row.unknown)
         if not row.warnings:
             return
         self.report.rows_with_warnings += 1
