@@ -9,7 +9,7 @@ import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from peewee import Database, Field, Model, SqliteDatabase, chunked
+from peewee import CharField, Database, Field, Model, SqliteDatabase, TextField, chunked
 
 from spleis_tui.core.errors import SpleisError
 from spleis_tui.core.models import (
@@ -163,11 +163,19 @@ def bulk_insert(model: type[Model], fields: Sequence[Field], rows: Sequence[tupl
     if not rows:
         return
     sql, _params = model.insert_many(rows[:1], fields=list(fields)).returning().sql()
-    converters = [f.db_value for f in fields]
+    # Text columns take a str as it is; only the other fields need their conversion.
+    converters = [None if isinstance(f, CharField | TextField) else f.db_value for f in fields]
     cursor = database.cursor()
     for batch in chunked(rows, INSERT_CHUNK):
         cursor.executemany(
-            sql, [tuple(c(v) for c, v in zip(converters, row, strict=True)) for row in batch]
+            sql,
+            [
+                tuple(
+                    v if c is None and (v is None or type(v) is str) else (c or str)(v)
+                    for c, v in zip(converters, row, strict=True)
+                )
+                for row in batch
+            ],
         )
 
 

@@ -32,7 +32,17 @@ def clean_text(value: object, *, multiline: bool = False) -> tuple[str, bool]:
     """
     if value is None:
         return "", False
-    text = unicodedata.normalize("NFC", str(value))
+    text = str(value)
+    # Most cells are already clean: printable (no controls, tabs or odd spaces), in NFC,
+    # trimmed, single-spaced. Checking that is many times cheaper than cleaning.
+    if (
+        text.isprintable()
+        and "  " not in text
+        and text == text.strip()
+        and unicodedata.is_normalized("NFC", text)
+    ):
+        return text, False
+    text = unicodedata.normalize("NFC", text)
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
     safe = _CONTROL.sub("", _ANSI.sub("", text))
     unsafe = safe != text

@@ -100,6 +100,19 @@ class OptionResolver:
         return code
 
     @functools.lru_cache(maxsize=4096)  # noqa: B019 (one resolver per import)
+    def cell_codes(
+        self, cell: str
+    ) -> tuple[tuple[str, ...], tuple[tuple[str, str, str, str], ...]]:
+        """The option codes of one cell's answers, and the options made for unknown ones."""
+        codes: list[str] = []
+        created = []
+        for answer in self.split(_NEUTRALISED.sub("", cell)):
+            found, option = self.codes_for(clean_text(answer)[0])
+            codes += found
+            if option is not None:
+                created.append(option)
+        return tuple(codes), tuple(created)
+
     def split(self, cell: str) -> tuple[str, ...]:
         """The answers in one cell: `a;b;` (Microsoft Forms) or `a, b` (Google Forms)."""
         text = cell.strip()
@@ -372,19 +385,17 @@ class RowConverter:
 
     def _options(self, row: Row, cells: list[str], key: str) -> list[str]:
         resolver = self.options[key]
-        answers: list[str] = []
-        for index in self.columns[key]:
-            if index < len(cells):
-                answers += resolver.split(_NEUTRALISED.sub("", cells[index]))
-        for index, option in self.checkboxes[key]:
-            if index < len(cells) and norm(cells[index]) in _TICKED:
-                answers.append(option)
         codes: list[str] = []
-        for answer in answers:
-            found, created = resolver.codes_for(clean_text(answer)[0])
-            if created is not None:
-                row.new_options.append(created)
-            codes += found
+        for index in self.columns[key]:
+            if index < len(cells) and cells[index]:
+                found, created = resolver.cell_codes(cells[index])
+                codes += found
+                row.new_options += created
+        for index, option in self.checkboxes[key]:
+            if index < len(cells) and cells[index].strip().casefold() in _TICKED:
+                found, created = resolver.cell_codes(option)
+                codes += found
+                row.new_options += created
         return list(dict.fromkeys(codes))
 
     def _time(self, row: Row, cells: list[str], key: str) -> dt.datetime | None:

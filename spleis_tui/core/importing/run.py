@@ -21,7 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from peewee import chunked
+from peewee import fn
 
 from spleis_tui.core.db import bulk_insert
 from spleis_tui.core.errors import SpleisError
@@ -238,9 +238,8 @@ def _canonical(values: dict) -> list:
 
 def answers_hash(values: dict) -> str:
     """A digest of the answers given (only the fields present), to tell a changed row."""
-    given = {k: _canonical_value(k, values[k]) for k in sorted(values) if k in FIELDS}
-    text = json.dumps(given, ensure_ascii=False, default=str)
-    return hashlib.sha1(text.encode("utf-8")).hexdigest()
+    given = tuple((k, _canonical_value(k, values[k])) for k in sorted(values) if k in FIELDS)
+    return hashlib.blake2b(repr(given).encode("utf-8"), digest_size=20).hexdigest()
 
 
 def _stored_values(signup: SignUp) -> dict:
@@ -273,6 +272,7 @@ class _Writer:
         self.first_row: dict[str, int] = {}
         self.options: dict[tuple[str, str], tuple[str, str, str, str]] = {}
         self.now = utcnow()
+        self.people: dict[str, int] | None = None
 
     def load_round(self) -> None:
         query = (
@@ -399,36 +399,31 @@ class _Writer:
             )
             rows.append(columns)
         fields = [SignUp._meta.fields[name] for name in rows[0]]
+        last_id = SignUp.select(fn.MAX(SignUp.id)).scalar() or 0
         bulk_insert(SignUp, fields, [tuple(r.values()) for r in rows])
-        by_person = {person: key for key, person in ids.items()}
-        for batch in chunked(list(ids.values()), 500):
-            query = (
-                SignUp.select(SignUp.id, SignUp.person)
-                .where((SignUp.round == self.round_id) & SignUp.person.in_(batch))
-                .tuples()
-            )
-            for signup_id, person in query:
-                key = by_person[person]
-                row, digest = self.pending[key]
-                self.known[key] = _Known(signup_id, digest, row.values["submitted_at"])
+        # Rows added in this transaction are the only ones above the old highest id.
+        by_person = {ids[key]: key for key in keys}
+        query = SignUp.select(SignUp.id, SignUp.person).where(SignUp.id > last_id).tuples()
+        for signup_id, person in query:
+            key = by_person[person]
+            row, digest = self.pending[key]
+            self.known[key] = _Known(signup_id, digest, row.values["submitted_at"])
         self.pending.clear()
 
     def _person_ids(self, keys: list[str]) -> dict[str, int]:
-        ids: dict[str, int] = {}
-        for batch in chunked(keys, 500):
-            query = Person.select(Person.email_key, Person.id).where(Person.email_key.in_(batch))
-            ids.update(query.tuples())
-        missing = [k for k in keys if k not in ids]
+        if self.people is None:
+            # Everyone in one query: a database holds a few rounds, not millions.
+            self.people = dict(Person.select(Person.email_key, Person.id).tuples())
+        missing = [k for k in keys if k not in self.people]
         if missing:
+            last_id = max(self.people.values(), default=0)
             bulk_insert(
                 Person, [Person.email_key, Person.created_at], [(k, self.now) for k in missing]
             )
-            for batch in chunked(missing, 500):
-                query = Person.select(Person.email_key, Person.id).where(
-                    Person.email_key.in_(batch)
-                )
-                ids.update(query.tuples())
-        return ids
+            self.people.update(
+                Person.select(Person.email_key, Person.id).where(Person.id > last_id).tuples()
+            )
+        return {key: self.people[key] for key in keys}
 
     def _create_options(self) -> None:
         for (kind, code), option in list(self.options.items()):

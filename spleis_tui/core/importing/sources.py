@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 from xml.etree import ElementTree
+from xml.sax.saxutils import unescape
 
 from spleis_tui.core.errors import SpleisError
 from spleis_tui.i18n import _
@@ -355,8 +356,10 @@ def _with_formula(text: str, formulas: dict[tuple[int, int], str], row: int, col
     return formula if formula is not None and not text else text
 
 
-_CELL_REF = re.compile(r"^([A-Z]+)(\d+)$")
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+
+
+_FORMULA = re.compile(rb'<c r="([A-Z]+)([0-9]+)"[^>]*>\s*<f(?:\s[^>]*)?>([^<]*)</f>')
 
 
 def _formula_cells(path: Path) -> dict[tuple[int, int], str]:
@@ -364,31 +367,31 @@ def _formula_cells(path: Path) -> dict[tuple[int, int], str]:
 
     calamine reads a formula cell's cached result, and a form export's `=HYPERLINK(…)`
     in a name has none: without this the name would be lost, not kept literally.
+    The sheet's XML is scanned in pieces (no tree is built), so a big sheet costs
+    little more than decompressing it.
     """
+    found: dict[tuple[int, int], str] = {}
     try:
         with zipfile.ZipFile(path) as archive:
             sheet = _first_sheet_path(archive)
             if sheet is None:
-                return {}
+                return found
             with archive.open(sheet) as handle:
-                if not _contains(handle, (b"<f>", b"<f ")):
-                    return {}
-            found: dict[tuple[int, int], str] = {}
-            with archive.open(sheet) as handle:
-                for _event, element in ElementTree.iterparse(handle):
-                    if element.tag != _MAIN + "c":
-                        continue
-                    formula = element.find(_MAIN + "f")
-                    match = _CELL_REF.match(element.get("r", ""))
-                    if formula is not None and formula.text and match:
-                        column = 0
-                        for letter in match.group(1):
-                            column = column * 26 + ord(letter) - 64
-                        found[(int(match.group(2)) - 1, column - 1)] = "=" + formula.text
-                    element.clear()
-            return found
-    except (zipfile.BadZipFile, KeyError, ElementTree.ParseError, OSError):
+                tail = b""
+                while chunk := handle.read(CHUNK):
+                    window = tail + chunk
+                    if b"<f" in window:
+                        for match in _FORMULA.finditer(window):
+                            column = 0
+                            for letter in match.group(1):
+                                column = column * 26 + letter - 64
+                            text = unescape(match.group(3).decode("utf-8"))
+                            found[(int(match.group(2)) - 1, column - 1)] = "=" + text
+                    # Keep the end: a cell may straddle two pieces (a formula cell is short).
+                    tail = window[-8192:]
+    except (zipfile.BadZipFile, KeyError, ElementTree.ParseError, OSError, UnicodeDecodeError):
         return {}
+    return found
 
 
 def _first_sheet_path(archive: zipfile.ZipFile) -> str | None:
@@ -408,20 +411,12 @@ def _first_sheet_path(archive: zipfile.ZipFile) -> str | None:
     return None
 
 
-def _contains(handle: IO[bytes], needles: tuple[bytes, ...]) -> bool:
-    tail = b""
-    while chunk := handle.read(CHUNK):
-        window = tail + chunk
-        if any(n in window for n in needles):
-            return True
-        tail = window[-8:]
-    return False
-
-
 def cell_text(value: object) -> str:
     """A spreadsheet cell as the text a person sees: 22.0 is "22", a date is ISO."""
     if value is None:
         return ""
+    if type(value) is str:
+        return value
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, float):

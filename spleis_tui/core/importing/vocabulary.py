@@ -14,6 +14,7 @@ _SPACES = re.compile(r"[\s\u00a0\u2000-\u200b\u202f\u205f\u3000\ufeff]+")
 _TRAILING = re.compile(r"[\s?:*.]+$")
 
 
+@functools.lru_cache(maxsize=16384)
 def norm(value: object) -> str:
     """The form a header or an answer is compared in: "Studieprogram\\xa0?" is "studieprogram"."""
     text = unicodedata.normalize("NFC", str(value or ""))
@@ -24,6 +25,7 @@ def norm(value: object) -> str:
 _FOLD_LETTERS = str.maketrans({"ø": "o", "æ": "ae", "å": "a", "ö": "o", "ä": "a"})
 
 
+@functools.lru_cache(maxsize=16384)
 def loose(value: object) -> str:
     """`norm` without accents and with Norwegian letters spelled out: "Gjøvik" is "gjovik"."""
     text = norm(value).translate(_FOLD_LETTERS)
