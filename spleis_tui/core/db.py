@@ -162,6 +162,18 @@ def bulk_insert(model: type[Model], fields: Sequence[Field], rows: Sequence[tupl
     """
     if not rows:
         return
+    # peewee adds every field with a default to the statement: give those values too, so
+    # the statement and the rows always hold the same columns.
+    given = {f.name for f in fields}  # by name: a Field's == builds an SQL expression
+    extra = [
+        f
+        for f in model._meta.sorted_fields
+        if f.name not in given and f.default is not None and not f.primary_key
+    ]
+    if extra:
+        defaults = tuple(f.default() if callable(f.default) else f.default for f in extra)
+        fields = [*fields, *extra]
+        rows = [(*row, *defaults) for row in rows]
     sql, _params = model.insert_many(rows[:1], fields=list(fields)).returning().sql()
     # Text columns take a str as it is; only the other fields need their conversion.
     converters = [None if isinstance(f, CharField | TextField) else f.db_value for f in fields]
