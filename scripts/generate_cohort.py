@@ -2,8 +2,11 @@
 
     python scripts/generate_cohort.py --participants 2000 --seed 7 --db cohort.db
     python scripts/generate_cohort.py --participants 20000 --seed 1 --round "Turgrupper høst 2027"
+    python scripts/generate_cohort.py -n 1168 --format nettskjema --messy --out signups.csv
 
-The same seed gives the same cohort. Runs the same generator as `spleis seed`.
+The same seed gives the same cohort. Runs the same generator as `spleis seed`. With
+--format it writes no database but the file a form service would export (see
+spleis_tui/core/form_exports.py); --messy adds one broken row of each kind importers meet.
 """
 
 from __future__ import annotations
@@ -12,7 +15,8 @@ import argparse
 import datetime as dt
 import sys
 
-from spleis_tui.core.cohort import DEFAULT_TODAY, SeedResult, seed_cohort
+from spleis_tui.core.cohort import DEFAULT_TODAY, SeedResult, generate_people, seed_cohort
+from spleis_tui.core.form_exports import FORMATS, SUFFIXES, write_form_export
 from spleis_tui.core.models import ROUND_KINDS
 
 
@@ -42,7 +46,22 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="PATH",
         help="database file or URL to seed (default ./cohort.db)",
     )
-    # Export formats (--format nettskjema|msforms|google --out FILE) go here, beside --db.
+    parser.add_argument(
+        "--format",
+        dest="fmt",
+        choices=FORMATS,
+        help="write the cohort as this form service's export file instead of a database",
+    )
+    parser.add_argument(
+        "--out",
+        metavar="FILE",
+        help="the export file to write (default: cohort-FORMAT.csv, .xlsx or .txt)",
+    )
+    parser.add_argument(
+        "--messy",
+        action="store_true",
+        help="add one broken row of each kind (bad e-mail, bad age, markup in a name...)",
+    )
     return parser
 
 
@@ -71,11 +90,44 @@ def summary(result: SeedResult, target: object) -> str:
     )
 
 
+def write_export(args: argparse.Namespace) -> str:
+    """Write the export file; return the line that says what was written."""
+    import tempfile
+    import time
+    from pathlib import Path
+
+    from spleis_tui.core.db import close_db, open_db
+    from spleis_tui.core.reference import load_reference
+
+    started = time.perf_counter()
+    out = Path(args.out or f"cohort-{args.fmt}{SUFFIXES[args.fmt]}")
+    # The shipped reference data, from a scratch database: nobody's data is touched.
+    with tempfile.TemporaryDirectory(prefix="spleis-") as scratch:
+        open_db(Path(scratch) / "reference.db")
+        try:
+            ref = load_reference()
+        finally:
+            close_db()
+    people = generate_people(args.participants, args.seed, ref, today=args.today)
+    rows = write_form_export(people, args.fmt, out, ref=ref, messy=args.messy, seed=args.seed)
+    messy = sum(1 for row in rows if row.fault)
+    return (
+        f"Wrote {len(rows)} rows ({len(rows) - messy} sign-ups, {messy} messy) to {out} "
+        f"({args.fmt} export) in {time.perf_counter() - started:.1f} s"
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
     if args.participants < 0:
         print("--participants must be 0 or more", file=sys.stderr)
         return 2
+    if args.fmt:
+        print(write_export(args))
+        return 0
+    if args.out or args.messy:
+        parser.error("--out and --messy go with --format")
     result = seed_database(args)
     print(summary(result, args.db))
     return 0
