@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from rich.text import Text
 from textual.widget import Widget
-from textual.widgets import Checkbox, Input, Select, SelectionList, TextArea
+from textual.widgets import Checkbox, Input, Label, Select, SelectionList, TextArea
 
 from spleis_tui import labels
 from spleis_tui.core.models import SignUp
@@ -23,6 +23,13 @@ class ParticipantForm(SpleisForm[int | None]):
 
     DIALOG_CLASSES = "dialog form-dialog"
     SCROLLS = True
+    DEFAULT_CSS = """
+    ParticipantForm .form-note {
+        color: $text-warning;
+        height: auto;
+        margin-top: 1;
+    }
+    """
 
     def __init__(self, round_id: int, ref: Reference, signup: SignUp | None = None) -> None:
         super().__init__()
@@ -41,7 +48,14 @@ class ParticipantForm(SpleisForm[int | None]):
 
     def fields(self) -> Iterable[tuple[str, str, Widget]]:
         lang = current_language()
+        # An import keeps an unknown campus or programme as written ("Oslo"): the lists
+        # cannot show it, so the form asks for one, and the import's note says what it was.
         campus = str(self._value("campus"))
+        if campus not in self.ref.campuses:
+            campus = ""
+        programme = str(self._value("programme"))
+        if programme not in {code for _label, code in self._programme_options(campus, lang)}:
+            programme = ""
 
         def text(key: str, **options) -> Input:
             return Input(str(self._value(key, "")), id=f"f-{key}", **options)
@@ -68,7 +82,7 @@ class ParticipantForm(SpleisForm[int | None]):
             ),
             "programme": Select(
                 self._programme_options(campus, lang),
-                value=self._value("programme") or Select.NULL,
+                value=programme or Select.NULL,
                 prompt=_("Choose a programme"),
                 id="f-programme",
             ),
@@ -85,6 +99,9 @@ class ParticipantForm(SpleisForm[int | None]):
     def extra(self) -> Iterable[Widget]:
         if self.signup is None:
             yield Checkbox(_("Has agreed to the privacy note"), id="f-consent")
+        elif self.signup.import_warnings:
+            note = _("When it was imported:") + "\n" + self.signup.import_warnings
+            yield Label(Text(note), id="import-warnings", classes="form-note")
 
     def _programme_options(self, campus: str, lang: str) -> list[tuple[Text, str]]:
         programmes = self.ref.programmes_on(campus) if campus else self.ref.programmes.values()

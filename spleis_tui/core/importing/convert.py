@@ -26,7 +26,12 @@ from spleis_tui.i18n import _
 OSLO = ZoneInfo("Europe/Oslo")
 LIMITS = {"name": 200, "email": 320, "phone": 40, "friend_email": 320, "comment": 2000}
 # What our export writes before a cell that would start a formula; undone on the way in.
-_NEUTRALISED = re.compile(r"^'(?=[=+\-@\t\r])")
+_FORMULA_STARTS = ("'=", "'+", "'-", "'@", "'\t", "'\r")
+
+
+def unneutralise(cell: str) -> str:
+    """Undo the ' our exports put before a cell that would start a formula."""
+    return cell[1:] if cell.startswith(_FORMULA_STARTS) else cell
 _TICKED = frozenset({"1", "x", "ja", "yes", "true", "sant", "checked", "avkrysset", "on"})
 
 
@@ -106,7 +111,7 @@ class OptionResolver:
         """The option codes of one cell's answers, and the options made for unknown ones."""
         codes: list[str] = []
         created = []
-        for answer in self.split(_NEUTRALISED.sub("", cell)):
+        for answer in self.split(unneutralise(cell)):
             found, option = self.codes_for(clean_text(answer)[0])
             codes += found
             if option is not None:
@@ -220,7 +225,7 @@ class RowConverter:
         index = self.single.get(key)
         if index is None or index >= len(cells):
             return ""
-        return _NEUTRALISED.sub("", cells[index])
+        return unneutralise(cells[index])
 
     def text(self, row: Row, cells: list[str], key: str, *, multiline: bool = False) -> str:
         value, cleaned = clean_text(self.cell(cells, key), multiline=multiline)
