@@ -819,6 +819,49 @@ def import_command(
         click.echo(_("Saved the mapping as the profile {name}.").format(name=plain(saved.name)))
 
 
+@cli.group(
+    help=N_("Import profiles: saved mappings of a form's columns (spleis import --save-profile).")
+)
+def profiles() -> None:
+    pass
+
+
+@profiles.command("list", help=N_("List the import profiles, built-in and saved."))
+@format_option
+@needs_db
+def profiles_list(fmt: str) -> None:
+    from spleis_tui.core.importing import profiles as core_profiles
+
+    rows = [
+        {
+            "name": p.name,
+            "kind": _("built-in") if p.builtin else _("saved"),
+            "columns": len(p.columns),
+            "encoding": p.encoding,
+            "delimiter": p.delimiter,
+        }
+        for p in core_profiles.list_profiles()
+    ]
+    columns = [
+        Column("name", _("Profile")),
+        Column("kind", _("Kind")),
+        Column("columns", _("Columns")),
+        Column("encoding", _("Encoding")),
+        Column("delimiter", _("Delimiter")),
+    ]
+    emit(lambda: iter(rows), columns, fmt, empty=_("No profiles."))
+
+
+@profiles.command("delete", help=N_("Delete a saved import profile."))
+@click.argument("name")
+@needs_db
+def profiles_delete(name: str) -> None:
+    from spleis_tui.core.importing import profiles as core_profiles
+
+    core_profiles.delete_profile(name)
+    click.echo(_("Deleted the profile {name}.").format(name=plain(name)))
+
+
 # spleis rounds
 
 

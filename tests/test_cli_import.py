@@ -105,3 +105,13 @@ def test_import_help_names_the_options(spleis):
         "--rejects",
     ):
         assert flag in out
+
+
+def test_profiles_are_listed_and_deleted(spleis, tmp_path):
+    path = export(tmp_path / "s.csv", [["x@stud.ntnu.no", "Kari"]], header=("E-post", "Navn"))
+    spleis("import", str(path), "--save-profile", "Vårt skjema", "--dry-run")
+    listed = spleis("profiles", "list").stdout
+    assert "nettskjema" in listed and "Vårt skjema" in listed
+    assert "Deleted" in spleis("profiles", "delete", "vårt skjema").stdout
+    assert "Vårt skjema" not in spleis("profiles", "list").stdout
+    assert "No import profile" in error_line(spleis("profiles", "delete", "Vårt skjema", code=1))
