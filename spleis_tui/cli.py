@@ -667,8 +667,8 @@ def _column_note(column: Any) -> str:
     show_default=True,
     help=N_("auto, nettskjema, msforms, googleforms or a profile saved with --save-profile."),
 )
-@option("--encoding", help=N_("The file's encoding, such as utf-8 or cp1252 (default: found)."))
-@option("--delimiter", help=N_("comma, semicolon or tab (default: found)."))
+@option("--encoding", help=N_("The file's encoding, such as utf-8 or cp1252 (default: detected)."))
+@option("--delimiter", help=N_("comma, semicolon or tab (default: detected)."))
 @option(
     "--map",
     "maps",
@@ -778,8 +778,10 @@ def import_command(
         click.echo(_("Twice: {line}").format(line=plain(line)))
     for kind, code, label_nb, label_en in report.new_options:
         click.echo(
-            _("New {kind} option: {label} ({code}); rename it under reference data.").format(
-                kind=kind,
+            _("New option for {field}: {label} ({code}); rename it under reference data.").format(
+                field=core_signups.field_label(
+                    "interests" if kind == "interest" else "availability"
+                ).lower(),
                 label=plain(label_en if current_language() == "en" else label_nb),
                 code=code,
             )

@@ -32,6 +32,8 @@ _FORMULA_STARTS = ("'=", "'+", "'-", "'@", "'\t", "'\r")
 def unneutralise(cell: str) -> str:
     """Undo the ' our exports put before a cell that would start a formula."""
     return cell[1:] if cell.startswith(_FORMULA_STARTS) else cell
+
+
 _TICKED = frozenset({"1", "x", "ja", "yes", "true", "sant", "checked", "avkrysset", "on"})
 
 
@@ -310,7 +312,7 @@ class RowConverter:
             row.warn(
                 key,
                 _("{value} is not an answer we know; left as {default}.").format(
-                    value=clean_text(raw)[0], default=default
+                    value=clean_text(raw)[0], default=_default_words(key)
                 ),
             )
             return default
@@ -411,6 +413,15 @@ class RowConverter:
         if moment is None:
             row.warn(key, _("{value} is not a date and time we can read.").format(value=raw))
         return moment
+
+
+def _default_words(key: str) -> str:
+    """What a field's default means, in words, for a warning."""
+    return {
+        "gender": _("not given"),
+        "language": _("either language"),
+        "group_pref": _("no preference"),
+    }.get(key, key)
 
 
 _GOOGLE = re.compile(

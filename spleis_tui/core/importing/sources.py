@@ -193,7 +193,7 @@ def detect_encoding(path: Path) -> str:
             raise ImportFileError(
                 _(
                     "{file} looks like UTF-16 text without a byte-order mark; "
-                    "name its encoding with --encoding utf-16-le."
+                    "choose the encoding utf-16-le (--encoding utf-16-le)."
                 ).format(file=path)
             )
         for name in ("utf-8", "cp1252"):
@@ -202,7 +202,7 @@ def detect_encoding(path: Path) -> str:
                 return name
     raise ImportFileError(
         _(
-            "{file} is neither UTF-8 nor Windows-1252 text; name its encoding with --encoding."
+            "{file} is neither UTF-8 nor Windows-1252 text; choose its encoding (--encoding)."
         ).format(file=path)
     )
 
@@ -256,7 +256,7 @@ def _open_text(path: Path, encoding: str | None, delimiter: str | None) -> Sourc
                 raise ImportFileError(
                     _(
                         "{file}: cannot tell how the columns are separated "
-                        "(comma, semicolon or tab); name it with --delimiter."
+                        "(comma, semicolon or tab); choose the delimiter (--delimiter)."
                     ).format(file=path)
                 )
         raw, text = _text_handle(path, encoding)
