@@ -523,3 +523,11 @@ def test_codecs_names_are_checked():
     assert check_encoding("UTF8") == codecs.lookup("utf-8").name
     with pytest.raises(ImportFileError):
         check_encoding("klingon")
+
+
+def test_a_dropped_checkbox_column_given_back_counts_ticks_again():
+    mapping = detect_mapping(["E-post", "Navn", "interesser.tur"])
+    dropped = mapping.with_column(2, "")
+    again = dropped.with_column(2, "interests")
+    assert again.columns[2].role == CHECKBOX
+    assert again.checkboxes("interests") == [(2, "tur")]

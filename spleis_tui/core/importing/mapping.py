@@ -139,8 +139,9 @@ class Mapping:
         old = columns[index]
         if not field:
             columns[index] = dataclasses.replace(old, role=DROPPED)
-        elif old.role == CHECKBOX and old.field == field:
-            columns[index] = old
+        elif old.option and old.field == field:
+            # A checkbox column given back its question: its 0/1 are ticks, not answers.
+            columns[index] = dataclasses.replace(old, role=CHECKBOX)
         else:
             columns[index] = dataclasses.replace(old, role=FIELD, field=field, option="")
         return Mapping(tuple(columns))

@@ -45,7 +45,7 @@ from spleis_tui.core.signups import FIELDS, search_key_for
 from spleis_tui.core.text import sort_key
 from spleis_tui.i18n import _
 
-PROGRESS_EVERY = 250  # rows between progress reports and cancel checks
+PROGRESS_EVERY = 100  # rows between progress reports and cancel checks
 FLUSH_EVERY = 1000  # new sign-ups written at a time: memory stays flat
 MAX_LISTED = 5000  # warnings kept for the report; the rest are counted
 REASON_COLUMN = "spleis_reason"
