@@ -28,6 +28,7 @@ SCREEN_PATHS = {
     "rounds": "spleis_tui.screens.rounds:RoundsScreen",
     "reference": "spleis_tui.screens.reference:ReferenceScreen",
     "matching": "spleis_tui.screens.matching:MatchingScreen",
+    "import": "spleis_tui.screens.importer:ImportScreen",
 }
 # Dialogs and widgets with keys of their own.
 EXTRA_BINDING_OWNERS = (

@@ -208,6 +208,8 @@ def validate_signup(
 def field_label(key: str) -> str:
     labels = {
         "name": _("Name"),
+        "first_name": _("First name"),
+        "last_name": _("Last name"),
         "email": _("E-mail"),
         "phone": _("Phone"),
         "gender": _("Gender"),
@@ -225,6 +227,8 @@ def field_label(key: str) -> str:
         "friend_email": _("Friend's e-mail"),
         "comment": _("Comment"),
         "consent": _("Consent"),
+        "submitted_at": _("Submitted"),
+        "modified_at": _("Last changed"),
         "status": _("Status"),
         "group": _("Group"),
         "kind": _("Kind"),

@@ -68,6 +68,8 @@ class ParticipantsScreen(SpleisScreen):
         Binding("c", "clear_filters", N_("Clear"), id="participants.clear"),
         Binding("o", "sort", N_("Sort"), id="participants.sort"),
         Binding("ctrl+e", "export", N_("Export"), id="participants.export"),
+        # Not in the footer, which is full at 100 columns; F1 and the palette list it.
+        Binding("i", "import", N_("Import"), show=False, id="participants.import"),
         Binding("down", "focus_table", N_("To the table"), show=False, id="participants.to_table"),
     ]
 
@@ -127,7 +129,10 @@ class ParticipantsScreen(SpleisScreen):
             text = (
                 _("Nobody matches.")
                 if self._filtered()
-                else _("Nobody has signed up for this round yet. Press a to add someone.")
+                else _(
+                    "Nobody has signed up for this round yet. Press i to import a form's "
+                    "answers, or a to add someone."
+                )
             )
         else:
             text = _("{first}–{last} of {total}").format(
@@ -254,6 +259,10 @@ class ParticipantsScreen(SpleisScreen):
                 self.reload()
 
         self.app.push_screen(ConfirmScreen(question, confirm_label=_("Delete")), done)
+
+    def action_import(self) -> None:
+        """Sign-ups from a form's export: the Import screen (F10)."""
+        self.app.action_show_section("import")
 
     def action_export(self) -> None:
         if not self.round_id:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from rich.cells import cell_len
+from textual import events
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Static
@@ -16,6 +18,7 @@ SECTIONS = (
     ("rounds", "f6", N_("Rounds")),
     ("reference", "f7", N_("Reference data")),
     ("matching", "f8", N_("Matching")),
+    ("import", "f10", N_("Import")),
 )
 
 
@@ -37,7 +40,7 @@ class NavBar(Horizontal):
     }
     NavBar .nav-item {
         width: auto;
-        padding: 0 2;
+        padding: 0 1;
         color: $text-muted;
     }
     NavBar .nav-item:hover {
@@ -49,6 +52,15 @@ class NavBar(Horizontal):
         color: $text;
         text-style: bold;
     }
+    /* Where the padded items do not fit (F2 to F10 on a 100-column terminal): one
+       column between items instead. */
+    NavBar.-tight .nav-item {
+        padding: 0;
+        margin-left: 1;
+    }
+    NavBar.-tight .nav-item:first-child {
+        margin-left: 0;
+    }
     """
 
     def __init__(self, current: str) -> None:
@@ -58,3 +70,8 @@ class NavBar(Horizontal):
     def compose(self) -> ComposeResult:
         for section, key, title in SECTIONS:
             yield NavItem(section, key, title, current=section == self.current)
+
+    def on_resize(self, event: events.Resize) -> None:
+        # Every section should be visible: on a narrow terminal the items close up.
+        padded = sum(cell_len(f"{key.upper()} {_(title)}") + 2 for _s, key, title in SECTIONS)
+        self.set_class(event.size.width < padded, "-tight")
