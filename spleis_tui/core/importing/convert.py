@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from spleis_tui.core.emails import is_valid_email, is_valid_phone, normalise_email
-from spleis_tui.core.importing.mapping import MULTI, Mapping
+from spleis_tui.core.importing.mapping import MULTI, TARGETS, Mapping
 from spleis_tui.core.importing.vocabulary import Vocabulary, loose, norm, vocabulary
 from spleis_tui.core.reference import Reference
 from spleis_tui.core.signups import MAX_AGE, MIN_AGE, field_label
@@ -149,31 +149,7 @@ class RowConverter:
         self.ref = ref
         self.vocab = vocabulary()
         self.today = today or dt.date.today()
-        self.single = {
-            f: mapping.single(f)
-            for f in (
-                "name",
-                "first_name",
-                "last_name",
-                "email",
-                "phone",
-                "gender",
-                "age",
-                "birth_year",
-                "campus",
-                "programme",
-                "department",
-                "faculty",
-                "year_of_study",
-                "language",
-                "group_pref",
-                "friend_email",
-                "comment",
-                "consent",
-                "submitted_at",
-                "modified_at",
-            )
-        }
+        self.single = {f: mapping.single(f) for f in TARGETS if f not in MULTI}
         self.columns = {f: mapping.many(f) for f in MULTI}
         self.checkboxes = {f: mapping.checkboxes(f) for f in MULTI}
         self.options = {
