@@ -10,7 +10,6 @@ unchanged + rejected = rows read. A dry run does all of it and rolls back.
 from __future__ import annotations
 
 import csv
-import dataclasses
 import datetime as dt
 import hashlib
 import json
@@ -28,7 +27,7 @@ from spleis_tui.core.errors import SpleisError
 from spleis_tui.core.importing import profiles
 from spleis_tui.core.importing.convert import Row, RowConverter
 from spleis_tui.core.importing.mapping import Mapping, detect_mapping
-from spleis_tui.core.importing.sources import ImportFileError, SourceInfo, open_source
+from spleis_tui.core.importing.sources import ImportFileError, Source, SourceInfo, open_source
 from spleis_tui.core.models import (
     Option,
     Person,
@@ -36,7 +35,6 @@ from spleis_tui.core.models import (
     SignUpHistory,
     database,
     join_codes,
-    split_codes,
     utcnow,
 )
 from spleis_tui.core.reference import Reference, load_reference
@@ -94,25 +92,30 @@ class ImportReport:
 ProgressCallback = Callable[[float], None]
 
 
-def resolve_mapping(source: SourceInfo, options: ImportOptions) -> Mapping:
-    """The mapping to import with: detected, then the profile's, then the user's changes."""
-    if options.mapping is not None:
-        return options.mapping
-    mapping = detect_mapping(source.headers)
+def _open(path: str | os.PathLike[str], options: ImportOptions) -> tuple[Source, Mapping]:
+    """Open the file and decide its mapping: detected, then the profile's, then the user's.
+
+    Encoding and delimiter are the user's, else the profile's, else detected. A mapping
+    edited in the app (`options.mapping`) wins over all of it.
+    """
     saved = profiles.find_profile(options.profile)
+    source = open_source(
+        path,
+        encoding=options.encoding or (saved.encoding if saved else None) or None,
+        delimiter=options.delimiter or (saved.delimiter if saved else None) or None,
+    )
+    if options.mapping is not None:
+        return source, options.mapping
+    mapping = detect_mapping(source.info.headers)
     if saved is not None:
         mapping = mapping.with_settings(saved.columns)
-    for field_name, header in options.overrides:
-        mapping = mapping.with_override(field_name, header)
-    return mapping
-
-
-def _source_options(options: ImportOptions) -> dict:
-    """Encoding and delimiter: the user's, else the profile's, else detected."""
-    saved = profiles.find_profile(options.profile)
-    encoding = options.encoding or (saved.encoding if saved else None)
-    delimiter = options.delimiter or (saved.delimiter if saved else None)
-    return {"encoding": encoding or None, "delimiter": delimiter or None}
+    try:
+        for field_name, header in options.overrides:
+            mapping = mapping.with_override(field_name, header)
+    except SpleisError:
+        source.close()
+        raise
+    return source, mapping
 
 
 @dataclass(frozen=True)
@@ -125,8 +128,8 @@ class Preview:
 def preview(path: str | os.PathLike[str], options: ImportOptions, *, rows: int = 20) -> Preview:
     """The file's format, its mapping and its first rows as they would be stored."""
     ref = load_reference()
-    with open_source(path, **_source_options(options)) as source:
-        mapping = resolve_mapping(source.info, options)
+    source, mapping = _open(path, options)
+    with source:
         converter = RowConverter(mapping, ref)
         converted = []
         for number, cells in source.rows():
@@ -151,8 +154,8 @@ def import_file(
     options = options or ImportOptions()
     ref = load_reference()
     path = Path(path)
-    with open_source(path, **_source_options(options)) as source:
-        mapping = resolve_mapping(source.info, options)
+    source, mapping = _open(path, options)
+    with source:
         problems = mapping.problems()
         if problems:
             raise ImportFileError(f"{path}: {problems[0]}")
@@ -463,31 +466,3 @@ class _Writer:
                 )
                 self.report.new_options.append(option)
         self.options.clear()
-
-
-def history_of(signup_id: int) -> list[dict]:
-    """A sign-up's earlier answers, newest first."""
-    out = []
-    query = (
-        SignUpHistory.select()
-        .where(SignUpHistory.signup == signup_id)
-        .order_by(SignUpHistory.submitted_at.desc(nulls="LAST"), SignUpHistory.id.desc())
-    )
-    for entry in query:
-        answers = json.loads(entry.answers)
-        answers["interests"] = split_codes(answers.get("interests", ""))
-        answers["availability"] = split_codes(answers.get("availability", ""))
-        out.append(
-            dataclasses.asdict(
-                _HistoryEntry(entry.submitted_at, entry.source_file, entry.source_row, answers)
-            )
-        )
-    return out
-
-
-@dataclass(frozen=True)
-class _HistoryEntry:
-    submitted_at: dt.datetime | None
-    source_file: str
-    source_row: int | None
-    answers: dict
