@@ -98,7 +98,9 @@ def check_export(fmt, people, ref, tmp_path, round_id, seed=1):
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_each_generated_format_imports_exactly(fmt, ref, tmp_path, round_id):
     people = generate_people(150, 7, ref)
-    check_export(fmt, people, ref, tmp_path, round_id)
+    report = check_export(fmt, people, ref, tmp_path, round_id)
+    assert report.rows_read == 150 + (9 if fmt == "msforms" else 10)
+    assert report.rejected == 3 and report.updated == 1
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
@@ -125,4 +127,6 @@ def test_a_generated_export_imported_twice_is_unchanged(fmt, ref, tmp_path, roun
 def test_any_generated_cohort_imports_exactly(ref, tmp_path_factory, n, seed, fmt):
     round_id = create_round(f"Runde {fmt} {n} {seed}").id
     people = generate_people(n, seed, ref)
-    check_export(fmt, people, ref, tmp_path_factory.mktemp("g"), round_id, seed=seed)
+    report = check_export(fmt, people, ref, tmp_path_factory.mktemp("g"), round_id, seed=seed)
+    assert report.rows_read == n + (9 if fmt == "msforms" else 10)
+    assert report.imported + report.updated == report.rows_read - report.rejected
