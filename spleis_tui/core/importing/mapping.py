@@ -11,29 +11,16 @@ from dataclasses import dataclass
 
 from spleis_tui.core.errors import ValidationError
 from spleis_tui.core.importing.vocabulary import Vocabulary, norm, vocabulary
+from spleis_tui.core.signups import FIELDS
 from spleis_tui.i18n import _
 
-# What a column can be mapped to, in the order the mapping is shown.
+# What a column can be mapped to, in the order the mapping is shown: a sign-up's fields,
+# with the name also in two parts, and what the form says about the answer itself.
 TARGETS = (
     "name",
     "first_name",
     "last_name",
-    "email",
-    "phone",
-    "gender",
-    "age",
-    "birth_year",
-    "campus",
-    "programme",
-    "department",
-    "faculty",
-    "year_of_study",
-    "language",
-    "group_pref",
-    "interests",
-    "availability",
-    "friend_email",
-    "comment",
+    *(f for f in FIELDS if f != "name"),
     "consent",
     "submitted_at",
     "modified_at",
