@@ -117,6 +117,7 @@ def test_a_version_2_file_gains_what_importing_needs(db_path):
     close_db()
     # Take the file back to version 2, as Spleis 0.1 with matching left it.
     with sqlite3.connect(db_path) as connection:
+        _undo_version_4(connection)
         connection.execute("DROP TABLE sign_up_history")
         connection.execute("DROP TABLE import_profile")
         connection.execute("ALTER TABLE sign_up DROP COLUMN import_warnings")
@@ -130,4 +131,56 @@ def test_a_version_2_file_gains_what_importing_needs(db_path):
     kari = SignUp.get()
     assert (kari.name, kari.import_hash, kari.import_warnings) == ("Kari", "", "")
     assert SignUpHistory.select().count() == 0
+    close_db()
+
+
+def _undo_version_4(connection) -> None:
+    connection.execute("DROP TABLE sent_message")
+    connection.execute("DROP TABLE message_template")
+    connection.execute("ALTER TABLE round DROP COLUMN welcome_text")
+    for column in ("activity", "meeting_place", "meeting_at"):
+        connection.execute(f'ALTER TABLE "group" DROP COLUMN {column}')
+
+
+def test_a_version_3_file_gains_rosters_and_the_send_log(db_path):
+    """A file from before rosters opens with its groups and members (adding a column to
+    `round` must not rebuild the table, whose drop would cascade), and the groups get an
+    empty first meeting."""
+    import sqlite3
+
+    from spleis_tui.core.groups import create_group
+    from spleis_tui.core.rounds import create_round
+
+    open_db(db_path)
+    from spleis_tui.core.groups import move_member
+    from spleis_tui.core.reference import load_reference
+    from spleis_tui.core.signups import add_signup
+
+    round_id = create_round("Runde før rosters").id
+    group_id = create_group(round_id, "Gruppe 1").id
+    kari = add_signup(
+        round_id,
+        {"name": "Kari", "email": "kari@stud.ntnu.no", "campus": "gloshaugen"},
+        load_reference(),
+        consent=True,
+    )
+    move_member(kari.id, group_id)
+    close_db()
+    with sqlite3.connect(db_path) as connection:
+        _undo_version_4(connection)
+        connection.execute("UPDATE schema_version SET version = 3")
+    database = open_db(db_path)
+    from spleis_tui.core.models import Group, MessageTemplate, Round, SentMessage, SignUp
+
+    assert schema_version(database) == LATEST_VERSION
+    group = Group.get()
+    assert (group.name, group.activity, group.meeting_place, group.meeting_at) == (
+        "Gruppe 1",
+        "",
+        "",
+        None,
+    )
+    assert Round.get().welcome_text == ""
+    assert [(s.name, s.group_id) for s in SignUp.select()] == [("Kari", group.id)]
+    assert MessageTemplate.select().count() == SentMessage.select().count() == 0
     close_db()

@@ -9,14 +9,18 @@ import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from peewee import CharField, Database, Field, Model, SqliteDatabase, TextField, chunked
+from peewee import SQL, CharField, Database, Field, Model, SqliteDatabase, TextField, chunked
 
 from spleis_tui.core.errors import SpleisError
 from spleis_tui.core.models import (
     ALL_MODELS,
+    Group,
     ImportProfile,
     KeepApart,
+    MessageTemplate,
+    Round,
     SchemaVersion,
+    SentMessage,
     SignUp,
     SignUpHistory,
     database,
@@ -68,12 +72,42 @@ def _migration_0003_imports(db: Database) -> None:
     db.create_tables([SignUpHistory, ImportProfile])
 
 
+def _add_text_column(migrator, table: str, field: Field):
+    """Add a NOT NULL text column defaulting to "" in one portable ALTER TABLE.
+
+    peewee's add_column sets the default afterwards and then rebuilds a SQLite table to
+    add NOT NULL; with foreign keys on, dropping the old `round` table deletes every
+    group and sign-up that cascades from it.
+    """
+    column = field.clone()
+    column.constraints = [SQL("DEFAULT ''")]
+    return migrator.add_column(table, field.column_name, column, allow_not_null=True)
+
+
+def _migration_0004_rosters(db: Database) -> None:
+    """Rosters and telling people: a welcome text per round, each group's first meeting,
+    e-mail templates and the send log."""
+    from playhouse.migrate import SchemaMigrator
+    from playhouse.migrate import migrate as run_migrations
+
+    migrator = SchemaMigrator.from_database(db)
+    rounds, groups = Round._meta.table_name, Group._meta.table_name
+    run_migrations(
+        _add_text_column(migrator, rounds, Round.welcome_text),
+        _add_text_column(migrator, groups, Group.activity),
+        _add_text_column(migrator, groups, Group.meeting_place),
+        migrator.add_column(groups, "meeting_at", Group.meeting_at),
+    )
+    db.create_tables([MessageTemplate, SentMessage])
+
+
 # Numbered schema changes. A fresh file is created at the latest schema and
 # stamped with the latest number; an older file runs the steps it has not had.
 MIGRATIONS: dict[int, Callable[[Database], None]] = {
     1: _migration_0001_base,
     2: _migration_0002_keep_apart,
     3: _migration_0003_imports,
+    4: _migration_0004_rosters,
 }
 LATEST_VERSION = max(MIGRATIONS)
 

@@ -126,6 +126,8 @@ class Round(BaseModel):
     ends_on = DateField(null=True)
     status = CharField(max_length=16, default="open")
     privacy_note = TextField(default="")
+    # The friendly words at the top of every roster page; empty means the default text.
+    welcome_text = TextField(default="")
     created_at = DateTimeField(default=utcnow)
 
     def save(self, *args, **kwargs):
@@ -162,6 +164,11 @@ class Group(BaseModel):
     sort_key = CharField(max_length=200, default="", index=True)
     leader = ForeignKeyField(Leader, null=True, backref="groups", on_delete="SET NULL")
     locked = BooleanField(default=False)
+    # The group's first meeting, for rosters, e-mails and the calendar. The time is
+    # wall-clock time in Europe/Oslo, where every meeting happens.
+    activity = CharField(max_length=200, default="")
+    meeting_place = CharField(max_length=200, default="")
+    meeting_at = DateTimeField(null=True)
     created_at = DateTimeField(default=utcnow)
 
     class Meta:
@@ -274,6 +281,38 @@ class ImportProfile(BaseModel):
         return super().save(*args, **kwargs)
 
 
+class MessageTemplate(BaseModel):
+    """A round's e-mail to its members, in one language ("nb" or "en")."""
+
+    round = ForeignKeyField(Round, backref="templates", on_delete="CASCADE")
+    language = CharField(max_length=8)
+    subject = CharField(max_length=300)
+    body = TextField()
+    updated_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("round", "language"), True),)
+
+
+SEND_STATUSES = ("sent", "failed")
+
+
+class SentMessage(BaseModel):
+    """The send log: one row per member and round, so a re-run never sends twice."""
+
+    round = ForeignKeyField(Round, backref="sent_messages", on_delete="CASCADE")
+    # Erasing a sign-up erases its log line with it.
+    signup = ForeignKeyField(SignUp, backref="sent_messages", on_delete="CASCADE")
+    group = ForeignKeyField(Group, null=True, on_delete="SET NULL")
+    status = CharField(max_length=16)
+    error = TextField(default="")
+    message_id = CharField(max_length=300, default="")
+    attempted_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("round", "signup"), True),)
+
+
 def split_codes(value: str) -> list[str]:
     return [code for code in (value or "").split(MULTI_SEPARATOR) if code]
 
@@ -295,4 +334,6 @@ ALL_MODELS = [
     KeepApart,
     SignUpHistory,
     ImportProfile,
+    MessageTemplate,
+    SentMessage,
 ]
