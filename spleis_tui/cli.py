@@ -1862,6 +1862,10 @@ def export_groups(round_ref: str | None, fmt: str, output: str) -> None:
     )
 
 
+# Rosters, calendars and e-mail live in their own module; importing it registers them.
+from spleis_tui import cli_rosters  # noqa: E402, F401
+
+
 def main() -> None:
     """The `spleis` console script."""
     cli(prog_name="spleis")

@@ -240,6 +240,12 @@ def field_label(key: str) -> str:
         "leader": _("Leader"),
         "round": _("Round"),
         "date": _("Date"),
+        "activity": _("Activity"),
+        "meeting_place": _("Meeting point"),
+        "meeting_at": _("Meeting time"),
+        "welcome_text": _("Welcome text"),
+        "subject": _("Subject"),
+        "body": _("Message"),
     }
     return labels.get(key, key)
 
