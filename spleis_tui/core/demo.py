@@ -45,6 +45,7 @@ def seed_demo(
         current = seed_cohort(size, 2021, round_name=DEMO_ROUND, progress=progress)
         _add_leaders(current.round_id)
         _match_earliest(current.round_id, share=SHARE_GROUPED, lock_every=9)
+        _plan_first_meetings(current.round_id)
         Round.update(starts_on=dt.date(2027, 1, 20), ends_on=dt.date(2027, 3, 3)).where(
             Round.id == current.round_id
         ).execute()
@@ -105,3 +106,39 @@ def _match_earliest(round_id: int, *, share: float, lock_every: int = 0) -> None
             locked=bool(lock_every) and number % lock_every == 0,
         )
         SignUp.update(group=group.id).where(SignUp.id.in_(members)).execute()
+
+
+# Where groups on each campus meet first: easy to find, indoors, with coffee.
+MEETING_POINTS = {
+    "gloshaugen": "Stripa, ved kafeen i Realfagbygget",
+    "dragvoll": "Torget på Dragvoll, ved kafeen",
+    "kalvskinnet": "Hovedinngangen på Kalvskinnet",
+    "oya": "Kafeen i Gastrosenteret, Øya",
+    "tunga": "Kantina på Tunga",
+    "gjovik": "Kantina i Mustad-bygget, Gjøvik",
+    "alesund": "Kantina i Fagerlia, Ålesund",
+}
+CHOSEN_ACTIVITIES = ("Kaffe og kake", "Brettspillkveld", "Tur til Lian", "Pizza og quiz")
+
+
+def _plan_first_meetings(round_id: int) -> None:
+    """The first meeting of most groups, the week after the groups were made: a weekday
+    afternoon at a meeting point on the group's campus. Every seventh group has not
+    agreed on a time yet, and every third has chosen its own activity."""
+    first_day = dt.date(2027, 1, 25)  # a Monday
+    campus_of = dict(
+        SignUp.select(SignUp.group, SignUp.campus)
+        .where((SignUp.round == round_id) & SignUp.group.is_null(False))
+        .order_by(SignUp.id)
+        .tuples()
+    )
+    for number, group in enumerate(
+        Group.select().where(Group.round == round_id).order_by(Group.id), start=1
+    ):
+        group.meeting_place = MEETING_POINTS.get(campus_of.get(group.id, ""), "")
+        if number % 7:
+            day = first_day + dt.timedelta(days=number % 4)
+            group.meeting_at = dt.datetime.combine(day, dt.time(16 + number % 3, 30 * (number % 2)))
+        if number % 3 == 0:
+            group.activity = CHOSEN_ACTIVITIES[number // 3 % len(CHOSEN_ACTIVITIES)]
+        group.save()
