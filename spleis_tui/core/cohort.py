@@ -28,7 +28,7 @@ from spleis_tui.core.emails import normalise_email
 from spleis_tui.core.models import Person, Round, SignUp, database, join_codes, utcnow
 from spleis_tui.core.reference import Reference
 from spleis_tui.core.signups import FIELDS, search_key_for
-from spleis_tui.core.text import clean_text, fold, sort_key
+from spleis_tui.core.text import ascii_fold, clean_text, fold, sort_key
 
 if TYPE_CHECKING:
     from faker import Generator
@@ -153,27 +153,6 @@ COMMENTS_EN = (
     "Hi!\nI'm a bit shy but I really want to make friends here.",
 )
 
-# Letters NFKD does not take apart, folded the way NTNU and most mail providers do.
-_ASCII_EXTRA = str.maketrans(
-    {
-        "æ": "ae",
-        "Æ": "Ae",
-        "ø": "o",
-        "Ø": "O",
-        "ß": "ss",
-        "ł": "l",
-        "Ł": "L",
-        "đ": "d",
-        "Đ": "D",
-        "œ": "oe",
-        "Œ": "Oe",
-        "ı": "i",
-        "þ": "th",
-        "Þ": "Th",
-        "ð": "d",
-        "Ð": "D",
-    }
-)
 # Ukrainian national transliteration (2010); the second value is used at a word's start.
 _UKRAINIAN = {
     "а": "a",
@@ -217,12 +196,6 @@ _UKRAINIAN = {
     "ы": "y",
     "ъ": "",
 }
-
-
-def ascii_fold(text: str) -> str:
-    """Latin letters without diacritics: "Bjørn Ærø" -> "Bjorn Aero". Other scripts vanish."""
-    decomposed = unicodedata.normalize("NFKD", text.translate(_ASCII_EXTRA))
-    return "".join(c for c in decomposed if c.isascii() and not unicodedata.combining(c))
 
 
 def transliterate_ukrainian(text: str) -> str:

@@ -90,3 +90,38 @@ def search_words(*values: str) -> str:
         words += folded.split()
         words += [part for part in _WORD_SPLIT.split(folded) if part]
     return " " + " ".join(dict.fromkeys(words)) + " "
+
+
+# Letters NFKD does not take apart, folded the way NTNU and most mail providers do.
+_ASCII_EXTRA = str.maketrans(
+    {
+        "æ": "ae",
+        "Æ": "Ae",
+        "ø": "o",
+        "Ø": "O",
+        "ß": "ss",
+        "ł": "l",
+        "Ł": "L",
+        "đ": "d",
+        "Đ": "D",
+        "œ": "oe",
+        "Œ": "Oe",
+        "ı": "i",
+        "þ": "th",
+        "Þ": "Th",
+        "ð": "d",
+        "Ð": "D",
+    }
+)
+
+
+def ascii_fold(text: str) -> str:
+    """Latin letters without diacritics: "Bjørn Ærø" -> "Bjorn Aero". Other scripts vanish."""
+    decomposed = unicodedata.normalize("NFKD", text.translate(_ASCII_EXTRA))
+    return "".join(c for c in decomposed if c.isascii() and not unicodedata.combining(c))
+
+
+def file_slug(text: str, fallback: str = "spleis") -> str:
+    """A safe, readable file name part: "Vennespleis vår 2027" -> "vennespleis-var-2027"."""
+    words = re.findall(r"[a-z0-9]+", ascii_fold(text).lower())
+    return "-".join(words)[:60].strip("-") or fallback
