@@ -18,7 +18,7 @@ from tests.test_cli import Spleis, add
 
 HEADER = [
     "group", "leader", "name", "email", "phone", "gender", "age", "campus", "programme",
-    "department", "language", "group_pref",
+    "department", "language", "group_pref", "first_activity", "meeting_place", "meeting_at",
 ]  # fmt: skip
 
 
@@ -80,6 +80,9 @@ def test_one_row_per_active_member_in_group_then_name_order(grouped: int, tmp_pa
         "department": "IDI",
         "language": "en",
         "group_pref": "any",
+        "first_activity": "",
+        "meeting_place": "",
+        "meeting_at": "",
     }
 
 
@@ -142,5 +145,6 @@ def test_export_groups_to_stdout_and_its_errors(spleis: Spleis, tmp_path: Path):
 
     missing = spleis("export", "groups", "-o", str(tmp_path / "nope" / "x.csv"), code=1)
     assert missing.stderr.startswith("Error: Cannot write")
-    assert "json" in spleis("export", "groups", "--format", "json", "-o", "-", code=2).stderr
+    # json, xlsx and md are formats now; a format Spleis does not write is still refused.
+    assert "ods" in spleis("export", "groups", "--format", "ods", "-o", "-", code=2).stderr
     spleis("export", "groups", "--round", "No such round", "-o", "-", code=1)
