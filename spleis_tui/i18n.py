@@ -7,6 +7,7 @@ it later passes it through `_()` then (binding descriptions, for example).
 
 from __future__ import annotations
 
+import functools
 import gettext
 import os
 from pathlib import Path
@@ -50,6 +51,20 @@ def _(message: str) -> str:
 
 def ngettext(singular: str, plural: str, n: int) -> str:
     return _translation.ngettext(singular, plural, n)
+
+
+@functools.cache
+def _translation_for(lang: str) -> gettext.NullTranslations:
+    if lang == "en":
+        return gettext.NullTranslations()
+    return gettext.translation(DOMAIN, LOCALE_DIR, languages=[lang], fallback=True)
+
+
+def gettext_in(lang: str, message: str) -> str:
+    """`message` in a given language, whatever the app's is: an e-mail in its reader's."""
+    return _translation_for("nb" if lang.lower()[:2] in ("nb", "no", "nn") else "en").gettext(
+        message
+    )
 
 
 def N_(message: str) -> str:

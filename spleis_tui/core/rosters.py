@@ -18,7 +18,7 @@ from spleis_tui.core.models import Group, Leader, Round, SignUp, database, split
 from spleis_tui.core.reference import Reference, load_reference
 from spleis_tui.core.rounds import refuse_if_closed
 from spleis_tui.core.text import clean_text
-from spleis_tui.i18n import _, current_language
+from spleis_tui.i18n import N_, _, current_language, gettext_in
 
 # Long enough for a real place ("Stripa, inngang ved Hovedbygningen") and activity.
 PLACE_LIMIT = 200
@@ -79,6 +79,11 @@ class Roster:
     @property
     def member_count(self) -> int:
         return sum(len(group.members) for group in self.groups)
+
+
+# Marked for translation here, translated in the reader's language by gettext_in.
+N_("{activity} ({count} of {size} like it)")
+N_("Coffee together")
 
 
 def default_welcome_text() -> str:
@@ -167,7 +172,9 @@ def load_roster(
                 leader_id=group.leader_id,
                 leader=leaders.get(group.leader_id) if group.leader_id else None,
                 members=tuple(members[group.id]),
-                meeting=_first_meeting(group, interests[group.id], len(members[group.id]), ref),
+                meeting=_first_meeting(
+                    group, interests[group.id], len(members[group.id]), ref, lang
+                ),
                 campus=ref.campus_name(campuses[group.id].most_common(1)[0][0])
                 if campuses[group.id]
                 else "",
@@ -177,21 +184,22 @@ def load_roster(
     )
 
 
-def _first_meeting(group: Group, liked: Counter[str], size: int, ref: Reference) -> FirstMeeting:
+def _first_meeting(
+    group: Group, liked: Counter[str], size: int, ref: Reference, lang: str
+) -> FirstMeeting:
     activity = group.activity.strip()
     suggested = not activity
     if suggested:
-        activity = suggest_activity(liked, size, ref)
+        activity = suggest_activity(liked, size, ref, lang)
     return FirstMeeting(activity, suggested, group.meeting_at, group.meeting_place)
 
 
-def suggest_activity(liked: Counter[str], size: int, ref: Reference) -> str:
+def suggest_activity(liked: Counter[str], size: int, ref: Reference, lang: str) -> str:
     """What most of the group likes ("Hiking (4 of 5 like it)"), else a café visit.
 
     In 2021 most people only wanted to meet someone; the activity mattered less, so the
     suggestion stays simple and names how many share it.
     """
-    lang = current_language()
     if liked and size:
         # Most shared first; ties by the option's order in the form, so it is stable.
         order = {code: index for index, code in enumerate(ref.options.get("interest", {}))}
@@ -200,10 +208,10 @@ def suggest_activity(liked: Counter[str], size: int, ref: Reference) -> str:
         )
         if count >= 2:
             label = ref.option_label("interest", code, lang)
-            return _("{activity} ({count} of {size} like it)").format(
+            return gettext_in(lang, "{activity} ({count} of {size} like it)").format(
                 activity=label, count=count, size=size
             )
-    return _("Coffee together")
+    return gettext_in(lang, "Coffee together")
 
 
 def set_welcome_text(round_id: int, text: str) -> str:
