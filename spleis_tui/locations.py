@@ -45,3 +45,18 @@ def keymap_path() -> Path:
     """`keymap.toml`: binding ids to keys, such as `"participants.add" = "n"`."""
     env = os.environ.get("SPLEIS_KEYMAP", "").strip()
     return Path(env) if env else config_dir() / "keymap.toml"
+
+
+def export_dir() -> Path:
+    """Where rosters and exports are saved unless the user names another place:
+    $SPLEIS_EXPORT_DIR, else a Spleis folder in the user's documents."""
+    env = os.environ.get("SPLEIS_EXPORT_DIR", "").strip()
+    if env:
+        return Path(env).expanduser()
+    return Path(platformdirs.user_documents_dir()) / "Spleis"
+
+
+def mail_config_path() -> Path:
+    """`mail.toml`: the SMTP server and sender ($SPLEIS_MAIL_CONFIG overrides it)."""
+    env = os.environ.get("SPLEIS_MAIL_CONFIG", "").strip()
+    return Path(env).expanduser() if env else config_dir() / "mail.toml"

@@ -121,7 +121,7 @@ def ascii_fold(text: str) -> str:
     return "".join(c for c in decomposed if c.isascii() and not unicodedata.combining(c))
 
 
-def file_slug(text: str, fallback: str = "spleis") -> str:
+def file_slug(text: str, fallback: str = "spleis", limit: int = 60) -> str:
     """A safe, readable file name part: "Vennespleis vår 2027" -> "vennespleis-var-2027"."""
     words = re.findall(r"[a-z0-9]+", ascii_fold(text).lower())
-    return "-".join(words)[:60].strip("-") or fallback
+    return "-".join(words)[:limit].strip("-") or fallback

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from email import policy
@@ -25,6 +23,7 @@ from zoneinfo import ZoneInfo
 from spleis_tui.core.errors import SpleisError, ValidationError
 from spleis_tui.core.models import SignUp
 from spleis_tui.core.notify.templates import render_round
+from spleis_tui.core.text import file_slug
 from spleis_tui.i18n import _
 
 OSLO = ZoneInfo("Europe/Oslo")
@@ -112,16 +111,9 @@ class DraftReport:
     skipped_without_group: int  # active sign-ups of the round in no group: nothing to tell
 
 
-_FOLD = str.maketrans({"æ": "ae", "ø": "o", "å": "a", "ß": "ss", "đ": "d", "ł": "l", "þ": "th"})
-_NOT_SLUG = re.compile(r"[^a-z0-9]+")
-
-
 def slug(text: str, fallback: str, limit: int = 40) -> str:
     """ASCII letters, digits and dashes only: "Gruppe Øst 2" → "gruppe-ost-2"."""
-    folded = unicodedata.normalize("NFKD", text.casefold().translate(_FOLD))
-    ascii_text = folded.encode("ascii", "ignore").decode("ascii")
-    cleaned = _NOT_SLUG.sub("-", ascii_text).strip("-")[:limit].strip("-")
-    return cleaned or fallback
+    return file_slug(text, fallback, limit)
 
 
 def draft_file_names(pairs: Iterable[tuple[str, str]]) -> list[str]:

@@ -66,12 +66,9 @@ class LoginFailed(SpleisError):
 
 def config_path() -> Path:
     """`mail.toml` in the config folder, or the file $SPLEIS_MAIL_CONFIG names."""
-    env = os.environ.get("SPLEIS_MAIL_CONFIG", "").strip()
-    if env:
-        return Path(env).expanduser()
-    from spleis_tui.locations import config_dir
+    from spleis_tui.locations import mail_config_path
 
-    return config_dir() / "mail.toml"
+    return mail_config_path()
 
 
 def config_template() -> str:
