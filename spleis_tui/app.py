@@ -38,6 +38,9 @@ EXTRA_BINDING_OWNERS = (
     ("spleis_tui.screens.help", "HelpScreen"),
     ("spleis_tui.screens.participant_form", "ParticipantForm"),
     ("spleis_tui.screens.leader_form", "LeaderForm"),
+    ("spleis_tui.screens.meeting_form", "MeetingForm"),
+    ("spleis_tui.screens.share", "ShareScreen"),
+    ("spleis_tui.screens.tell", "TellScreen"),
     ("spleis_tui.screens.round_form", "RoundForm"),
     ("spleis_tui.screens.reference", "ReferenceForm"),
     ("spleis_tui.widgets.paged_table", "PagedTable"),
@@ -147,6 +150,25 @@ class SpleisApp(App):
             await screen.relocalise()
         self.notify(_("Language: English") if current_language() == "en" else _("Language: Norsk"))
 
+    # Rosters, exports and e-mail: screens over the current one
+
+    def action_share(self) -> None:
+        from spleis_tui.screens.share import ShareScreen
+
+        self._push_round_screen(ShareScreen)
+
+    def action_tell(self) -> None:
+        from spleis_tui.screens.tell import TellScreen
+
+        self._push_round_screen(TellScreen)
+
+    def _push_round_screen(self, screen_class: type[Screen]) -> None:
+        if not self.round_id:
+            self.notify(_("Create a round first (F6)."), severity="warning")
+            return
+        if not isinstance(self.screen, screen_class):
+            self.push_screen(screen_class())
+
     # Help and the command palette
 
     def action_help(self) -> None:
@@ -176,4 +198,14 @@ class SpleisApp(App):
                 _("Key: {key}").format(key=self.get_key_display(binding)),
                 lambda node=node, action=binding.action: self.run_action(action, node),
             )
+        yield SystemCommand(
+            _("Rosters & export"),
+            _("PDF rosters, attendance sheets, spreadsheets and the calendar"),
+            self.action_share,
+        )
+        yield SystemCommand(
+            _("Tell the groups"),
+            _("E-mail every member about their group: drafts, a dry run or sending"),
+            self.action_tell,
+        )
         yield SystemCommand(_("Theme"), _("Change the colours"), self.action_change_theme)

@@ -1779,91 +1779,9 @@ def _print_proposal(proposal: Any, show_groups: int) -> None:
             click.echo(f"  {plain(title)} · {group.score.soft:.1f} · {plain(group.breakdown)}")
 
 
-@cli.group(help=N_("Export data for spreadsheets and other tools."))
-def export() -> None:
-    pass
-
-
-@export.command(
-    "participants",
-    help=N_(
-        "Write a round's sign-ups as CSV with stable codes, safe to open in Excel. "
-        "A file gets a BOM so Excel reads æøå right; - writes to stdout without one."
-    ),
-)
-@round_option
-@option("-o", "--output", required=True, metavar="FILE", help=N_("File to write, or -."))
-@needs_db
-def export_participants(round_ref: str | None, output: str) -> None:
-    _export(
-        current(round_ref),
-        output,
-        core_export.write_participants_csv,
-        core_export.export_participants_csv,
-        signups_text,
-    )
-
-
-def _export(
-    found: Round,
-    output: str,
-    write: Callable[[int, Any], int],
-    save: Callable[[int, str], int],
-    counted: Callable[[int], str],
-) -> None:
-    """Write to stdout (no BOM) or to a file, and say how many rows went where, on stderr."""
-    if output == "-":
-        count = write(found.id, sys.stdout)
-        click.echo(_("Exported {rows}.").format(rows=counted(count)), err=True)
-        return
-    try:
-        count = save(found.id, output)
-    except OSError as error:
-        raise SpleisError(
-            _("Cannot write {path}: {reason}").format(path=output, reason=_reason(error))
-        ) from error
-    click.echo(
-        _("Exported {rows} from {round} to {path}.").format(
-            rows=counted(count), round=plain(found.name), path=output
-        ),
-        err=True,
-    )
-
-
-def members_text(count: int) -> str:
-    return ngettext("{n} group member", "{n} group members", count).format(n=count)
-
-
-@export.command(
-    "groups",
-    help=N_(
-        "Write a round's groups as CSV, one row per member with the group and its leader. "
-        "A file gets a BOM so Excel reads æøå right; - writes to stdout without one."
-    ),
-)
-@round_option
-@option(
-    "--format",
-    "fmt",
-    type=click.Choice(("csv",)),
-    default="csv",
-    show_default=True,
-    help=N_("File format (only csv for now)."),
-)
-@option("-o", "--output", required=True, metavar="FILE", help=N_("File to write, or -."))
-@needs_db
-def export_groups(round_ref: str | None, fmt: str, output: str) -> None:
-    _export(
-        current(round_ref),
-        output,
-        core_export.write_groups_csv,
-        core_export.export_groups,
-        members_text,
-    )
-
-
-# Rosters, calendars and e-mail live in their own module; importing it registers them.
-from spleis_tui import cli_rosters  # noqa: E402, F401
+# Exports, rosters, calendars and e-mail live in their own module; importing it
+# registers them.
+from spleis_tui import cli_share  # noqa: E402, F401
 
 
 def main() -> None:

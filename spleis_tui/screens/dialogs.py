@@ -133,17 +133,23 @@ class TextPrompt(SpleisModal[object | None]):
     BINDINGS = [Binding("escape", "cancel", N_("Cancel"), id="prompt.cancel")]
 
     def __init__(
-        self, title: str, value: str = "", *, apply: Callable[[str], object] | None = None
+        self,
+        title: str,
+        value: str = "",
+        *,
+        apply: Callable[[str], object] | None = None,
+        password: bool = False,
     ) -> None:
         super().__init__()
         self.title_text = title
         self.initial = value
         self.apply = apply
+        self.password = password
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label(Text(self.title_text), classes="question")
-            yield Input(self.initial, id="prompt-input")
+            yield Input(self.initial, id="prompt-input", password=self.password)
             yield Label("", id="form-error", classes="form-error")
             with Horizontal(classes="buttons"):
                 yield Button(_("OK"), variant="primary", id="ok")

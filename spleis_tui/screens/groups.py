@@ -41,6 +41,7 @@ from spleis_tui.i18n import N_, _, current_language, ngettext, number
 from spleis_tui.screens.base import SpleisScreen
 from spleis_tui.screens.dialogs import ConfirmScreen, PickScreen, TextPrompt
 from spleis_tui.screens.matching import round_settings
+from spleis_tui.screens.meeting_form import MeetingForm
 from spleis_tui.widgets.columns_table import Column, ColumnsTable
 from spleis_tui.widgets.paged_table import PagedTable, PageRequest
 from spleis_tui.widgets.plain import plain
@@ -100,6 +101,9 @@ class GroupsScreen(SpleisScreen):
         Binding("w", "swap", N_("Swap"), id="groups.swap"),
         Binding("x", "remove_member", N_("Take out"), id="groups.remove"),
         Binding("a", "late", N_("Late sign-ups"), id="groups.late"),
+        Binding("f", "first_meeting", N_("First meeting"), id="groups.meeting"),
+        Binding("p", "share", N_("Rosters & export"), id="groups.share"),
+        Binding("t", "tell", N_("Tell the groups"), id="groups.tell"),
         Binding("slash", "focus_search", N_("Search"), show=False, id="groups.search"),
     ]
 
@@ -508,6 +512,36 @@ class GroupsScreen(SpleisScreen):
         self.app.push_screen(
             PickScreen(_("Leader for {name}").format(name=group.name), items), done
         )
+
+    # The first meeting, rosters and telling people
+
+    def action_first_meeting(self) -> None:
+        row = self._group()
+        if row is None:
+            return
+        ok, group = self.attempt(lambda: get_group(row.id))
+        if not ok:
+            return
+        ids = [g.id for g in list_groups(self.round_id)]
+
+        def done(changed: int | None) -> None:
+            if changed:
+                self.notify(
+                    ngettext(
+                        "Saved the first meeting of {n} group.",
+                        "Saved the first meeting of {n} groups.",
+                        changed,
+                    ).format(n=changed)
+                )
+                self.reload(select_key=str(row.id))
+
+        self.app.push_screen(MeetingForm(group, ids), done)
+
+    def action_share(self) -> None:
+        self.app.action_share()
+
+    def action_tell(self) -> None:
+        self.app.action_tell()
 
     # Late sign-ups
 

@@ -303,6 +303,16 @@ class ColumnsTable(ScrollView, can_focus=True):
         self._keys.append(key)
         self._cells.append([_as_text(cell) for cell in cells])
 
+    def update_row(self, key: str, cells: Sequence[Cell]) -> None:
+        """Replace one row's cells in place (a status that changed), redrawing only it."""
+        row = self._index[str(key)]
+        self._cells[row] = [_as_text(cell) for cell in cells]
+        for cursor in (False, True):
+            self._row_strips.pop((row, cursor), None)
+        for cached in [k for k in self._line_cache if k[0] == row]:
+            del self._line_cache[cached]
+        self._refresh_row(row)
+
     def get_row_at(self, index: int) -> list[Text]:
         if not 0 <= index < len(self._cells):
             raise IndexError(f"no row {index}")
