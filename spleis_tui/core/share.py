@@ -85,7 +85,7 @@ def run(
         return _write_pdf(request, path, progress, cancelled)
     if request.what == "calendar":
         return _write_calendar(request, path)
-    return _write_sheet(request, path, progress)
+    return _write_sheet(request, path, _stoppable(progress, cancelled))
 
 
 def _roster(request: ExportRequest):
@@ -126,6 +126,24 @@ def _write_pdf(
         n=number(roster.member_count)
     )
     return ExportResult(path, groups, text.format(n=number(groups), members=members, path=path))
+
+
+class ExportCancelled(SpleisError):
+    """The user stopped an export; nothing was written."""
+
+
+def _stoppable(progress: Progress | None, cancelled: Cancelled | None) -> Progress | None:
+    """A progress callback that stops the export (which then writes nothing) on cancel."""
+    if cancelled is None:
+        return progress
+
+    def report(done: int, total: int) -> None:
+        if cancelled():
+            raise ExportCancelled(_("Cancelled: nothing was written."))
+        if progress is not None:
+            progress(done, total)
+
+    return report
 
 
 def _write_sheet(request: ExportRequest, path: Path, progress: Progress | None) -> ExportResult:

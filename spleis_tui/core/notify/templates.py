@@ -19,6 +19,7 @@ import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from spleis_tui.core import dates
 from spleis_tui.core.errors import NotFound, ValidationError
 from spleis_tui.core.models import MessageTemplate, Round, database, utcnow
 from spleis_tui.core.rosters import Contact, FirstMeeting, RosterGroup, RosterMember, load_roster
@@ -130,21 +131,6 @@ _WORDS = {
     },
 }
 
-_WEEKDAYS = {
-    "nb": ("mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag"),
-    "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
-}
-_MONTHS = {
-    "nb": (
-        "januar", "februar", "mars", "april", "mai", "juni",
-        "juli", "august", "september", "oktober", "november", "desember",
-    ),
-    "en": (
-        "January", "February", "March", "April", "May", "June",
-        "July", "August", "September", "October", "November", "December",
-    ),
-}  # fmt: skip
-
 
 def _check_language(language: str) -> str:
     if language not in TEMPLATE_LANGUAGES:
@@ -159,11 +145,7 @@ def _check_language(language: str) -> str:
 
 def format_date(day: dt.date, language: str) -> str:
     """ "torsdag 28. januar 2027" or "Thursday 28 January 2027", whatever the system locale."""
-    weekday = _WEEKDAYS[language][day.weekday()]
-    month = _MONTHS[language][day.month - 1]
-    if language == "nb":
-        return f"{weekday} {day.day}. {month} {day.year}"
-    return f"{weekday} {day.day} {month} {day.year}"
+    return dates.format_date(day, _check_language(language))
 
 
 def format_meeting_time(at: dt.datetime | None, language: str) -> str:
@@ -172,10 +154,7 @@ def format_meeting_time(at: dt.datetime | None, language: str) -> str:
     _check_language(language)
     if at is None:
         return _WORDS[language]["to_be_agreed"]
-    clock = f"{at.hour:02d}:{at.minute:02d}"
-    if language == "nb":
-        return f"{format_date(at.date(), language)} kl. {clock}"
-    return f"{format_date(at.date(), language)}, {clock}"
+    return dates.format_meeting_time(at, language)
 
 
 # Validation.
