@@ -70,8 +70,10 @@ def groups_meeting(
     round_id = current(round_ref).id
     if all_groups == bool(group_refs):
         raise SpleisError(_("Name the groups, or give --all (not both)."))
-    if at_text and no_time:
+    if at_text is not None and no_time:
         raise SpleisError(_("Give --at or --no-time, not both."))
+    if at_text is not None and not at_text.strip():
+        raise SpleisError(_("--at needs a date and a time, such as 2027-01-28 17:00."))
     if all_groups:
         ids = [g for (g,) in Group.select(Group.id).where(Group.round == round_id).tuples()]
     else:
@@ -115,13 +117,25 @@ def rounds_welcome(round_ref: str | None, text: str | None, text_file, reset: bo
     if not given:
         click.echo(plain_lines(core_rosters.welcome_text_of(found)))
         return
-    new_text = "" if reset else (text if text is not None else text_file.read())
+    new_text = "" if reset else (text if text is not None else read_text(text_file))
     core_rosters.set_welcome_text(found.id, new_text)
     if reset or not new_text.strip():
         message = _("{round} uses the default welcome text again.")
         click.echo(message.format(round=plain(found.name)))
     else:
         click.echo(_("Saved the welcome text of {round}.").format(round=plain(found.name)))
+
+
+def read_text(handle) -> str:
+    """A text file given with --file, or one clear line when it is not UTF-8."""
+    try:
+        return handle.read()
+    except UnicodeDecodeError as error:
+        raise SpleisError(
+            _("{path} is not UTF-8 text. Save it as UTF-8 and try again.").format(
+                path=getattr(handle, "name", "-")
+            )
+        ) from error
 
 
 def plain_lines(text: str) -> str:
@@ -326,14 +340,19 @@ def _load_mail_config():
 @option("--send", is_flag=True, help=N_("Send through the server in mail.toml."))
 @option("--dry-run", is_flag=True, help=N_("With --send: check every message, send nothing."))
 @click.pass_context
-@needs_db
 def notify(
     ctx: click.Context, round_ref: str | None, drafts_dir: str | None, send: bool, dry_run: bool
 ) -> None:
+    # No needs_db here: `spleis notify config` must not create a database.
     if ctx.invoked_subcommand is not None:
         if drafts_dir or send or dry_run:
             raise SpleisError(_("Give --drafts or --send without a subcommand."))
         return
+    _notify(round_ref, drafts_dir, send, dry_run)
+
+
+@needs_db
+def _notify(round_ref: str | None, drafts_dir: str | None, send: bool, dry_run: bool) -> None:
     if bool(drafts_dir) == send:
         raise SpleisError(_("Give --drafts DIR or --send (with --dry-run to try it first)."))
     if dry_run and not send:
@@ -471,8 +490,9 @@ def notify_template(
         click.echo()
         click.echo(_("Placeholders: {names}").format(names=" ".join(templates.PLACEHOLDERS)))
         return
-    body = body_file.read() if body_file is not None else template.body
-    templates.save_template(found.id, language, subject or template.subject, body)
+    body = read_text(body_file) if body_file is not None else template.body
+    new_subject = subject if subject is not None else template.subject
+    templates.save_template(found.id, language, new_subject, body)
     click.echo(
         _("Saved the {lang} template of {round}.").format(lang=language, round=plain(found.name))
     )

@@ -217,8 +217,9 @@ def _preview_pdf(request: ExportRequest) -> str:
 
 
 def _first_lines(text: str, lines: int) -> str:
-    head = text.splitlines()[:lines]
-    more = text.count("\n") + 1 - len(head)
+    every = text.splitlines()
+    head = every[:lines]
+    more = len(every) - len(head)
     if more > 0:
         head.append(ngettext("… and {n} more line", "… and {n} more lines", more).format(n=more))
     return "\n".join(head)
