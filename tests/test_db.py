@@ -134,7 +134,23 @@ def test_a_version_2_file_gains_what_importing_needs(db_path):
     close_db()
 
 
+def _undo_version_5(connection) -> None:
+    for table in (
+        "feedback",
+        "group_follow_up",
+        "attendance",
+        "activity_sign_up",
+        "activity_group",
+        "activity",
+        "series",
+        "activity_type",
+    ):
+        connection.execute(f"DROP TABLE {table}")
+    connection.execute("ALTER TABLE leader DROP COLUMN language")
+
+
 def _undo_version_4(connection) -> None:
+    _undo_version_5(connection)
     connection.execute("DROP TABLE sent_message")
     connection.execute("DROP TABLE message_template")
     connection.execute("ALTER TABLE round DROP COLUMN welcome_text")
@@ -183,4 +199,35 @@ def test_a_version_3_file_gains_rosters_and_the_send_log(db_path):
     assert Round.get().welcome_text == ""
     assert [(s.name, s.group_id) for s in SignUp.select()] == [("Kari", group.id)]
     assert MessageTemplate.select().count() == SentMessage.select().count() == 0
+    close_db()
+
+
+def test_a_version_4_file_gains_activities_and_leaders_keep_their_groups(db_path):
+    """Adding the leaders' language must not rebuild the leader table (its groups would
+    lose their leader); every leader can lead in both languages until told otherwise."""
+    import sqlite3
+
+    from spleis_tui.core.groups import create_group, set_group_leader
+    from spleis_tui.core.leaders import add_leader
+    from spleis_tui.core.reference import load_reference
+    from spleis_tui.core.rounds import create_round
+
+    open_db(db_path)
+    round_id = create_round("Runde før aktiviteter").id
+    group_id = create_group(round_id, "Gruppe 1").id
+    lea = add_leader(
+        round_id, {"name": "Lea", "email": "lea@ntnu.no", "campus": "gloshaugen"}, load_reference()
+    )
+    set_group_leader(group_id, lea.id)
+    close_db()
+    with sqlite3.connect(db_path) as connection:
+        _undo_version_5(connection)
+        connection.execute("UPDATE schema_version SET version = 4")
+    database = open_db(db_path)
+    from spleis_tui.core.models import Activity, Feedback, Group, Leader
+
+    assert schema_version(database) == LATEST_VERSION
+    assert [(leader.name, leader.language) for leader in Leader.select()] == [("Lea", "both")]
+    assert Group.get().leader_id == lea.id
+    assert Activity.select().count() == Feedback.select().count() == 0
     close_db()

@@ -14,13 +14,22 @@ from peewee import SQL, CharField, Database, Field, Model, SqliteDatabase, TextF
 from spleis_tui.core.errors import SpleisError
 from spleis_tui.core.models import (
     ALL_MODELS,
+    Activity,
+    ActivityGroup,
+    ActivitySignUp,
+    ActivityType,
+    Attendance,
+    Feedback,
     Group,
+    GroupFollowUp,
     ImportProfile,
     KeepApart,
+    Leader,
     MessageTemplate,
     Round,
     SchemaVersion,
     SentMessage,
+    Series,
     SignUp,
     SignUpHistory,
     database,
@@ -101,6 +110,32 @@ def _migration_0004_rosters(db: Database) -> None:
     db.create_tables([MessageTemplate, SentMessage])
 
 
+def _migration_0005_activities(db: Database) -> None:
+    """Running a round after the matching: leaders' languages, the activity catalogue,
+    scheduled activities and series with sign-ups and attendance, and follow-up."""
+    from playhouse.migrate import SchemaMigrator
+    from playhouse.migrate import migrate as run_migrations
+
+    migrator = SchemaMigrator.from_database(db)
+    column = Leader.language.clone()
+    column.constraints = [SQL("DEFAULT 'both'")]
+    run_migrations(
+        migrator.add_column(Leader._meta.table_name, "language", column, allow_not_null=True)
+    )
+    db.create_tables(
+        [
+            ActivityType,
+            Series,
+            Activity,
+            ActivityGroup,
+            ActivitySignUp,
+            Attendance,
+            GroupFollowUp,
+            Feedback,
+        ]
+    )
+
+
 # Numbered schema changes. A fresh file is created at the latest schema and
 # stamped with the latest number; an older file runs the steps it has not had.
 MIGRATIONS: dict[int, Callable[[Database], None]] = {
@@ -108,6 +143,7 @@ MIGRATIONS: dict[int, Callable[[Database], None]] = {
     2: _migration_0002_keep_apart,
     3: _migration_0003_imports,
     4: _migration_0004_rosters,
+    5: _migration_0005_activities,
 }
 LATEST_VERSION = max(MIGRATIONS)
 

@@ -151,6 +151,8 @@ class Leader(BaseModel):
     campus = CharField(max_length=200, default="")
     role = CharField(max_length=16, default="trivselsleder")
     capacity = IntegerField(default=2)
+    # Which groups they can lead: "no", "en" or "both" (as for sign-ups).
+    language = CharField(max_length=8, default="both")
 
     class Meta:
         indexes = ((("round", "email_key"), True),)
@@ -313,6 +315,131 @@ class SentMessage(BaseModel):
         indexes = ((("round", "signup"), True),)
 
 
+# Activities: the catalogue, scheduled events, series of weekly sessions, attendance.
+
+SEASONS = ("all", "autumn", "winter", "spring", "summer")
+PLACE_SIGNUP_STATUSES = ("going", "waiting")
+
+
+class ActivityType(BaseModel):
+    """A kind of low-threshold activity, from data/reference/activities.toml or the user."""
+
+    code = CharField(primary_key=True, max_length=32)
+    name_nb = CharField(max_length=100)
+    name_en = CharField(max_length=100)
+    description_nb = TextField(default="")
+    description_en = TextField(default="")
+    seasons = CharField(max_length=64, default="all")  # codes from SEASONS joined by ";"
+    cost_nok = IntegerField(default=0)  # a rough cost per person; 0 is free
+    outdoor = BooleanField(default=True)
+    tips_nb = TextField(default="")  # what keeps the threshold low, one tip a line
+    tips_en = TextField(default="")
+    bad_weather_nb = TextField(default="")  # the plan B
+    bad_weather_en = TextField(default="")
+    shipped = BooleanField(default=False)  # came with Spleis, rather than added by the user
+    position = IntegerField(default=0)
+
+    def name(self, lang: str) -> str:
+        return self.name_nb if lang == "nb" else self.name_en
+
+
+class Series(BaseModel):
+    """N weekly sessions per group, created at once (a turgruppe round: 6 hikes)."""
+
+    round = ForeignKeyField(Round, backref="series", on_delete="CASCADE")
+    name = CharField(max_length=200)
+    activity_type = ForeignKeyField(ActivityType, null=True, on_delete="SET NULL")
+    weeks = IntegerField()
+    first_day = DateField()
+    weekday = IntegerField()  # 0 is Monday
+    time = CharField(max_length=5)  # "17:00", wall-clock time in Europe/Oslo
+    place = CharField(max_length=200, default="")
+    created_at = DateTimeField(default=utcnow)
+
+
+class Activity(BaseModel):
+    """One scheduled event: a rebus race, or session 3 of a group's hikes."""
+
+    round = ForeignKeyField(Round, backref="activities", on_delete="CASCADE")
+    activity_type = ForeignKeyField(ActivityType, null=True, on_delete="SET NULL")
+    title = CharField(max_length=200)
+    starts_at = DateTimeField()  # wall-clock time in Europe/Oslo
+    ends_at = DateTimeField(null=True)
+    place = CharField(max_length=200, default="")
+    campus = CharField(max_length=200, default="")
+    capacity = IntegerField(null=True)  # None: room for everybody
+    leader = ForeignKeyField(Leader, null=True, backref="activities", on_delete="SET NULL")
+    # Open to every member of the round, or only to the groups in ActivityGroup.
+    open_to_all = BooleanField(default=True)
+    series = ForeignKeyField(Series, null=True, backref="sessions", on_delete="CASCADE")
+    session = IntegerField(null=True)  # 1..weeks within its series
+    created_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("round", "starts_at"), False),)
+
+
+class ActivityGroup(BaseModel):
+    """A group an activity is for (when it is not open to all)."""
+
+    activity = ForeignKeyField(Activity, backref="for_groups", on_delete="CASCADE")
+    group = ForeignKeyField(Group, backref="activities", on_delete="CASCADE")
+
+    class Meta:
+        indexes = ((("activity", "group"), True),)
+
+
+class ActivitySignUp(BaseModel):
+    """Somebody who signed up for an activity: going, or waiting for a place."""
+
+    activity = ForeignKeyField(Activity, backref="signups", on_delete="CASCADE")
+    signup = ForeignKeyField(SignUp, backref="activity_signups", on_delete="CASCADE")
+    status = CharField(max_length=16, default="going")
+    signed_up_at = DateTimeField(default=utcnow)  # the waiting list goes in this order
+
+    class Meta:
+        indexes = ((("activity", "signup"), True), (("activity", "status"), False))
+
+
+class Attendance(BaseModel):
+    """Whether somebody came to an activity; a row exists once attendance is taken."""
+
+    activity = ForeignKeyField(Activity, backref="attendance", on_delete="CASCADE")
+    signup = ForeignKeyField(SignUp, backref="attendance", on_delete="CASCADE")
+    present = BooleanField()
+    marked_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("activity", "signup"), True),)
+
+
+# Follow-up after a round.
+
+
+class GroupFollowUp(BaseModel):
+    """Did the group meet, and how often."""
+
+    group = ForeignKeyField(Group, backref="followups", on_delete="CASCADE", unique=True)
+    met = BooleanField(null=True)
+    times_met = IntegerField(null=True)
+    note = TextField(default="")
+    updated_at = DateTimeField(default=utcnow)
+
+
+class Feedback(BaseModel):
+    """A member's short answer after the round."""
+
+    signup = ForeignKeyField(SignUp, backref="feedback", on_delete="CASCADE", unique=True)
+    met = BooleanField(null=True)  # did they meet their group?
+    wants_more = BooleanField(null=True)  # do they want to go on?
+    rating = IntegerField(null=True)  # 1 to 5
+    comment = TextField(default="")
+    submitted_at = DateTimeField(null=True)
+    source_file = CharField(max_length=400, default="")
+    source_row = IntegerField(null=True)
+    updated_at = DateTimeField(default=utcnow)
+
+
 def split_codes(value: str) -> list[str]:
     return [code for code in (value or "").split(MULTI_SEPARATOR) if code]
 
@@ -336,4 +463,12 @@ ALL_MODELS = [
     ImportProfile,
     MessageTemplate,
     SentMessage,
+    ActivityType,
+    Series,
+    Activity,
+    ActivityGroup,
+    ActivitySignUp,
+    Attendance,
+    GroupFollowUp,
+    Feedback,
 ]
