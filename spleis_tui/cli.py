@@ -1459,6 +1459,7 @@ def leaders_list(round_ref: str | None, fmt: str) -> None:
         Column("role", _("Role"), show=lambda v: label("role", v)),
         Column("capacity", _("Capacity")),
         Column("groups", _("Groups")),
+        Column("language", _("Language"), show=lambda v: label("language", v)),
     ]
     emit(lambda: rows, columns, fmt, empty=_("This round has no leaders yet."))
 
@@ -1482,6 +1483,13 @@ def leaders_list(round_ref: str | None, fmt: str) -> None:
     default="2",
     show_default=True,
     help=N_("How many groups the leader can take."),
+)
+@option(
+    "--language",
+    type=click.Choice(LANGUAGES),
+    default="both",
+    show_default=True,
+    help=N_("The language of the groups they can lead: no, en or both."),
 )
 @needs_db
 def leaders_add(round_ref: str | None, **values: Any) -> None:

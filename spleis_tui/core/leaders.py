@@ -9,7 +9,7 @@ from peewee import JOIN, fn
 
 from spleis_tui.core.emails import is_valid_email, is_valid_phone, normalise_email
 from spleis_tui.core.errors import NotFound, ValidationError
-from spleis_tui.core.models import LEADER_ROLES, Group, Leader, database
+from spleis_tui.core.models import LANGUAGES, LEADER_ROLES, Group, Leader, database
 from spleis_tui.core.reference import Reference
 from spleis_tui.core.rounds import refuse_if_closed
 from spleis_tui.core.text import clean_text, fold
@@ -26,6 +26,7 @@ class LeaderRow:
     role: str
     capacity: int
     groups: int
+    language: str = "both"
 
 
 def validate_leader(data: Mapping[str, object], ref: Reference) -> dict:
@@ -57,6 +58,9 @@ def validate_leader(data: Mapping[str, object], ref: Reference) -> dict:
         capacity = -1
     if not 1 <= capacity <= 50:
         raise ValidationError("capacity", _("Max groups must be a whole number from 1 to 50."))
+    language = str(data.get("language") or "both")
+    if language not in LANGUAGES:
+        raise ValidationError("language", _("Choose a language from the list."))
     return {
         "name": name,
         "email": email,
@@ -65,6 +69,7 @@ def validate_leader(data: Mapping[str, object], ref: Reference) -> dict:
         "campus": campus,
         "role": role,
         "capacity": capacity,
+        "language": language,
     }
 
 
@@ -88,7 +93,8 @@ def update_leader(leader_id: int, data: Mapping[str, object], ref: Reference) ->
         leader = get_leader(leader_id)
         refuse_if_closed(leader.round_id)
         merged = {
-            k: getattr(leader, k) for k in ("name", "email", "phone", "campus", "role", "capacity")
+            k: getattr(leader, k)
+            for k in ("name", "email", "phone", "campus", "role", "capacity", "language")
         }
         merged.update(data)
         values = validate_leader(merged, ref)
@@ -163,6 +169,7 @@ def list_leaders(round_id: int) -> list[LeaderRow]:
             row.role,
             row.capacity,
             int(row.n_groups),
+            row.language,
         )
         for row in query
     ]
@@ -194,6 +201,7 @@ def copy_leaders(from_round: int, to_round: int) -> int:
                 campus=leader.campus,
                 role=leader.role,
                 capacity=leader.capacity,
+                language=leader.language,
             )
             added += 1
     return added

@@ -50,6 +50,12 @@ class LeaderForm(SpleisForm[int | None]):
                 id="f-role",
             ),
             "capacity": Input(str(self._value("capacity", 2)), type="integer", id="f-capacity"),
+            "language": Select(
+                labels.choices("language"),
+                value=self._value("language", "both"),
+                allow_blank=False,
+                id="f-language",
+            ),
         }
         return [(key, field_label(key), widget) for key, widget in widgets.items()]
 
@@ -65,6 +71,7 @@ class LeaderForm(SpleisForm[int | None]):
             "campus": select("campus"),
             "role": select("role"),
             "capacity": self.query_one("#f-capacity", Input).value,
+            "language": select("language"),
         }
         if self.leader is None:
             return add_leader(self.round_id, data, self.ref).id
