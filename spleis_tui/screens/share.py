@@ -80,6 +80,9 @@ class ShareScreen(SpleisScreen):
         self.written: Path | None = None
         self._token = 0
         self._cancel = threading.Event()
+        # The round whose welcome text the editor holds: reload() runs again after every
+        # dialog or help screen, and must not throw away what is being typed.
+        self._welcome_for: int | None = None
 
     # Layout
 
@@ -142,11 +145,17 @@ class ShareScreen(SpleisScreen):
         if round_ is None:
             return
         self.round_name = round_.name
-        area = self.query_one("#share-welcome", TextArea)
-        area.load_text(round_.welcome_text or default_welcome_text())
+        if self._welcome_for != round_.id:
+            area = self.query_one("#share-welcome", TextArea)
+            area.load_text(round_.welcome_text or default_welcome_text())
+            self._welcome_for = round_.id
         self._fill_scopes()
         self._update_form()
         self.action_preview()
+
+    async def relocalise(self) -> None:
+        self._welcome_for = None  # the editor is built again, empty
+        await super().relocalise()
 
     def _fill_scopes(self) -> None:
         options: list[tuple[str, str]] = [(_("All groups"), EVERYONE)]

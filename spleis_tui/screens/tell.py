@@ -102,6 +102,9 @@ class TellScreen(SpleisScreen):
         self.running = False
         self._token = 0
         self._cancel = threading.Event()
+        # The (round, language) whose template the editor holds: reload() runs again after
+        # every dialog, and must not throw away what is being typed.
+        self._template_for: tuple[int, str] | None = None
 
     def compose_body(self) -> ComposeResult:
         with Horizontal(id="tell-panes"):
@@ -144,12 +147,18 @@ class TellScreen(SpleisScreen):
     def reload(self) -> None:
         if not self.round_id or self.running:
             return
-        self._load_template()
+        if self._template_for != (self.round_id, self.language):
+            self._load_template()
         self._token += 1
         self._load(self._token, self.round_id, self.language)
 
+    async def relocalise(self) -> None:
+        self._template_for = None  # the editor is built again, empty
+        await super().relocalise()
+
     def _load_template(self) -> None:
         template = templates.get_template(self.round_id, self.language)
+        self._template_for = (self.round_id, self.language)
         subject = self.query_one("#tell-subject", Input)
         with subject.prevent(Input.Changed):
             subject.value = template.subject
@@ -298,10 +307,16 @@ class TellScreen(SpleisScreen):
 
     def _unsaved(self) -> bool:
         saved = templates.get_template(self.round_id, self.language)
-        return (
-            self.query_one("#tell-subject", Input).value != saved.subject
-            or self.query_one("#tell-body", TextArea).text != saved.body
-        )
+        # Saving tidies the text (stripped subject, a body ending in one newline): compare
+        # the tidied text, or what was just saved would never count as saved.
+        try:
+            edited = templates.validate_template(
+                self.query_one("#tell-subject", Input).value,
+                self.query_one("#tell-body", TextArea).text,
+            )
+        except ValidationError:
+            return True  # saving shows what is wrong
+        return edited != (saved.subject, saved.body)
 
     def _then_if_saved(self, go) -> None:
         """Sending uses the saved template: offer to save what is being edited first."""
