@@ -387,6 +387,9 @@ def _write_drafts(found: Round, folder: str) -> None:
         )
 
 
+# In sentences: "the bokmål template".
+LANGUAGE_NAMES = {"nb": N_("bokmål"), "en": N_("English")}
+
 STATUS_WORDS = {
     "sent": N_("sent"),
     "failed": N_("failed"),
@@ -480,7 +483,9 @@ def notify_template(
         raise SpleisError(_("Give --reset alone."))
     if reset:
         templates.reset_template(found.id, language)
-        click.echo(_("The {lang} template is the default again.").format(lang=language))
+        click.echo(
+            _("The {lang} template is the default again.").format(lang=_(LANGUAGE_NAMES[language]))
+        )
         return
     template = templates.get_template(found.id, language)
     if subject is None and body_file is None:
@@ -494,7 +499,9 @@ def notify_template(
     new_subject = subject if subject is not None else template.subject
     templates.save_template(found.id, language, new_subject, body)
     click.echo(
-        _("Saved the {lang} template of {round}.").format(lang=language, round=plain(found.name))
+        _("Saved the {lang} template of {round}.").format(
+            lang=_(LANGUAGE_NAMES[language]), round=plain(found.name)
+        )
     )
 
 

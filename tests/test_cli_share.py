@@ -624,7 +624,7 @@ def test_template_shows_sets_and_resets(spleis: Share, tmp_path: Path):
     assert shown.splitlines()[-1].startswith("Placeholders: ")
 
     result = spleis("notify", "template", "--lang", "en", "--subject", "{group}: say hello!")
-    assert result.stdout == "Saved the en template of Test round.\n"
+    assert result.stdout == "Saved the English template of Test round.\n"
     shown = spleis("notify", "template", "--lang", "en").stdout
     assert shown.startswith("Subject: {group}: say hello!\n\nHi {first_name},")
     assert spleis("notify", "template").stdout.startswith("Subject: Gruppen din i {round}")
@@ -635,7 +635,7 @@ def test_template_shows_sets_and_resets(spleis: Share, tmp_path: Path):
     assert "\n\nHei {first_name}, du er i {group}.\n" in spleis("notify", "template").stdout
 
     result = spleis("notify", "template", "--lang", "en", "--reset")
-    assert result.stdout == "The en template is the default again.\n"
+    assert result.stdout == "The English template is the default again.\n"
     assert spleis("notify", "template", "--lang", "en").stdout.startswith(
         "Subject: Your group in {round}: {group}\n"
     )

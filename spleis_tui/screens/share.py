@@ -191,9 +191,14 @@ class ShareScreen(SpleisScreen):
                 formats.value = self.fmt if self.fmt in self._format_keys else options[0][1]
         formats.disabled = len(options) == 1
         self.query_one("#share-print-button", Button).disabled = not is_pdf
+        field = self.query_one("#share-path", Input)
         if not self.path_touched:
             path = share.default_path(self.round_name, self.what, self._format(), export_dir())
-            field = self.query_one("#share-path", Input)
+        else:
+            # A path typed by hand keeps its folder and name, with the right extension.
+            typed = Path(field.value.strip() or "spleis").expanduser()
+            path = typed.with_suffix(share.extension(self.what, self._format()))
+        if str(path) != field.value:
             with field.prevent(Input.Changed):
                 field.value = str(path)
         self.refresh_bindings()

@@ -87,13 +87,23 @@ class TellScreen(SpleisScreen):
             self.token, self.signup_id, self.status, self.error = token, signup_id, status, error
 
     class Done(Message):
-        def __init__(self, token: int, text: str, error: bool, typed: str | None = None) -> None:
+        def __init__(
+            self,
+            token: int,
+            text: str,
+            error: bool,
+            typed: str | None = None,
+            *,
+            complete: bool = True,
+        ) -> None:
             super().__init__()
             self.token, self.text, self.error, self.typed = token, text, error, typed
+            self.complete = complete  # every recipient was dealt with: the bar is full
 
     def __init__(self) -> None:
         super().__init__()
         self.language = "nb"
+        self.unsent = 0  # members a send would go to: not told yet, or failed
         self.roster = None
         self.pairs: list[tuple[object, object]] = []  # (group, member) to preview, in order
         self.position = 0
@@ -216,6 +226,7 @@ class TellScreen(SpleisScreen):
         )
         sent = sum(1 for r in recipients if r.already_sent)
         failed = sum(1 for r in recipients if r.last_status == "failed")
+        self.unsent = len(recipients) - sent
         self._set_state(
             _("{members}: {sent} told, {failed} failed, {left} not yet.").format(
                 members=ngettext("{n} member", "{n} members", len(recipients)).format(
@@ -274,8 +285,26 @@ class TellScreen(SpleisScreen):
     def _language_changed(self, event: Select.Changed) -> None:
         if event.value is Select.NULL or event.value == self.language:
             return
-        self.language = str(event.value)
-        self.reload()
+        chosen = str(event.value)
+
+        def switch(go: bool | None = True) -> None:
+            if go:
+                self.language = chosen
+                self.reload()
+            else:
+                with event.select.prevent(Select.Changed):
+                    event.select.value = self.language
+
+        if not self._unsaved():
+            switch()
+            return
+        self.app.push_screen(
+            ConfirmScreen(
+                _("The template has changes that are not saved. Leave them?"),
+                confirm_label=_("Leave them"),
+            ),
+            switch,
+        )
 
     def action_next_member(self) -> None:
         if self.pairs:
@@ -396,14 +425,15 @@ class TellScreen(SpleisScreen):
                 ),
             )
 
-        left = self.query_one("#tell-log", ColumnsTable).row_count
+        question = ngettext(
+            "Send the e-mail to the {n} member who has not had it yet, through {host}?",
+            "Send the e-mail to the {n} members who have not had it yet, through {host}?",
+            self.unsent,
+        ).format(n=number(self.unsent), host=config.host)
         self._then_if_saved(
             lambda: self.app.push_screen(
                 ConfirmScreen(
-                    _(
-                        "Send the e-mail to everybody in a group who has not had it yet "
-                        "({n} members in all), through {host}?"
-                    ).format(n=number(left), host=config.host),
+                    question,
                     confirm_label=_("Send"),
                 ),
                 confirmed,
@@ -526,7 +556,9 @@ class TellScreen(SpleisScreen):
         if report.cancelled:
             text += " " + _("Stopped: run it again to send the rest.")
         keep = password if typed and report.sent and not dry_run else None
-        self.post_message(self.Done(token, text, bool(report.failed), keep))
+        self.post_message(
+            self.Done(token, text, bool(report.failed), keep, complete=not report.cancelled)
+        )
 
     def on_tell_screen_step(self, message: Step) -> None:
         if message.token != self._token:
@@ -544,7 +576,8 @@ class TellScreen(SpleisScreen):
             return
         self.running = False
         self.refresh_bindings()
-        self.query_one("#tell-progress", ProgressBar).update(progress=self.total)
+        if message.complete and not message.error:
+            self.query_one("#tell-progress", ProgressBar).update(progress=self.total)
         self._set_state(message.text, "error" if message.error else "success")
         self.notify(
             message.text, severity="error" if message.error else "information", markup=False
