@@ -42,10 +42,15 @@ def _read(name: str) -> dict:
 def load_shipped_reference(*, only_if_empty: bool = False) -> int:
     """Insert the shipped entries the database lacks; return how many were added.
 
-    Entries already there (including the user's edits) are left as they are.
+    Entries already there (including the user's edits) are left as they are. The
+    activity catalogue is checked on its own: a database made before it existed has
+    campuses but no catalogue, and gets the catalogue the next time it is opened.
     """
+    from spleis_tui.core.catalogue import load_shipped_catalogue
+
+    catalogue = load_shipped_catalogue(only_if_empty=only_if_empty)
     if only_if_empty and Campus.select().exists():
-        return 0
+        return catalogue
     campuses = _read("campuses.toml")["campus"]
     programmes = _read("programmes.toml")
     options = _read("options.toml")
@@ -97,7 +102,7 @@ def load_shipped_reference(*, only_if_empty: bool = False) -> int:
                         position=position,
                     )
                     added += 1
-    return added
+    return added + catalogue
 
 
 @dataclass(frozen=True)
