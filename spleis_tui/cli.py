@@ -1789,7 +1789,7 @@ def _print_proposal(proposal: Any, show_groups: int) -> None:
 
 # Exports, rosters, calendars and e-mail live in their own module; importing it
 # registers them.
-from spleis_tui import cli_share  # noqa: E402, F401
+from spleis_tui import cli_activities, cli_share  # noqa: E402, F401
 
 
 def main() -> None:
