@@ -227,8 +227,8 @@ def _run(request: share.ExportRequest) -> share.ExportResult:
 @export.command(
     "calendar",
     help=N_(
-        "Write the groups' first meetings as an .ics calendar (Europe/Oslo time). "
-        "Importing it again updates the events instead of adding new ones."
+        "Write the groups' first meetings and the planned activities as an .ics calendar "
+        "(Europe/Oslo time). Importing it again updates the events instead of adding new ones."
     ),
 )
 @round_option

@@ -6,6 +6,7 @@ import datetime as dt
 import os
 import stat
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from icalendar import Calendar
@@ -26,6 +27,7 @@ from spleis_tui.core.rounds import create_round
 from spleis_tui.core.signups import add_signup
 from tests.factories import person
 
+OSLO_TZ = ZoneInfo("Europe/Oslo")
 NASTY_NAME = "Gruppe; 1, med\nBEGIN:VEVENT"
 NASTY_PLACE = "Stripa; inngang 2,\nEND:VCALENDAR\\ved Hovedbygningen"
 
@@ -202,3 +204,49 @@ def test_a_round_without_meeting_times_is_an_empty_calendar(ref):
     assert (built.events, built.skipped) == (0, 1)
     parsed = Calendar.from_ical(built.to_ical())
     assert parsed.walk("VEVENT") == [] and str(parsed["X-WR-CALNAME"]) == "Turgrupper høst 2027"
+
+
+def test_planned_activities_and_series_sessions_are_events_with_their_own_stable_uids(db, ref):
+    from spleis_tui.core.activities import schedule_activity
+    from spleis_tui.core.series import create_series
+
+    ids = make_round(ref)
+    round_id = Group.get_by_id(ids["winter"]).round_id
+    rebus = schedule_activity(
+        round_id,
+        {
+            "type": "rebuslop",
+            "starts_at": dt.datetime(2027, 4, 10, 12, 0),
+            "place": "Gløshaugen; hovedinngangen",
+            "capacity": 30,
+        },
+    )
+    create_series(
+        round_id,
+        weeks=2,
+        start=dt.date(2027, 3, 22),
+        weekday=2,
+        time="17:00",
+        place="Lian",
+        group_ids=[ids["winter"]],
+    )
+    first = Calendar.from_ical(calendar_bytes(round_id))
+    events = {str(e["UID"]): e for e in first.walk("VEVENT")}
+    activity_uids = sorted(uid for uid in events if uid.startswith("activity-"))
+    assert len(activity_uids) == 3  # the rebus race and two hikes
+    race = events[f"activity-{rebus.id}-{instance_id()}@spleis"]
+    assert str(race["SUMMARY"]) == "Rebus race"
+    assert str(race["LOCATION"]) == "Gløshaugen; hovedinngangen"
+    assert race.decoded("DTSTART") == dt.datetime(2027, 4, 10, 12, 0, tzinfo=OSLO_TZ)
+    assert race.decoded("DTEND") - race.decoded("DTSTART") == dt.timedelta(minutes=90)
+    hikes = sorted(
+        (e for e in events.values() if "Hike" in str(e["SUMMARY"])),
+        key=lambda e: e.decoded("DTSTART"),
+    )
+    # 24 and 31 March: the clocks change between them, the wall-clock time does not.
+    assert [h.decoded("DTSTART").strftime("%Y-%m-%d %H:%M %z") for h in hikes] == [
+        "2027-03-24 17:00 +0100",
+        "2027-03-31 17:00 +0200",
+    ]
+    again = Calendar.from_ical(calendar_bytes(round_id))
+    assert sorted(str(e["UID"]) for e in again.walk("VEVENT")) == sorted(events)

@@ -1,14 +1,14 @@
-"""A round's first meetings as an iCalendar file (.ics) for any calendar app.
+"""A round's first meetings and planned activities as an iCalendar file (.ics).
 
-One event per group with a meeting time, in Europe/Oslo time with its VTIMEZONE, so
+One event per group with a meeting time, and one per planned activity (series
+sessions included), in Europe/Oslo time with its VTIMEZONE, so
 Outlook, Google Calendar and Apple Calendar all show the same wall-clock time. A
 calendar file is shared more widely than a roster, so it holds no member's contact
 details: the group, its activity and place, its leader's name and how many come.
 
 An event's UID names the group and this database ("group-12-first-meeting-9f2c…@spleis"),
 so importing a re-export updates the events instead of adding them twice, and two
-databases never clash. Later kinds of event (a group's scheduled activities) add one
-`_event()` call each.
+databases never clash. Activities have UIDs of their own ("activity-40-…@spleis").
 
     >>> export_calendar(round_id, "forste-mote.ics")  # doctest: +SKIP
     BuiltCalendar(calendar=VCALENDAR(...), events=38, skipped=2)
@@ -36,6 +36,7 @@ OSLO = ZoneInfo(TIMEZONE)
 PRODID = "-//Spleis//Spleis//EN"
 INSTANCE_KEY = "instance_id"
 MEETING_LENGTH = dt.timedelta(hours=2)
+ACTIVITY_LENGTH = dt.timedelta(minutes=90)  # when an activity has no end
 
 # icalendar escapes , ; \ and line breaks itself; other control characters would pass
 # into the file raw, where no calendar app expects them.
@@ -47,6 +48,7 @@ class BuiltCalendar:
     calendar: Calendar
     events: int  # events in the calendar
     skipped: int  # groups left out because they have no meeting time yet
+    activities: int = 0  # of the events, how many are planned activities
 
     def to_ical(self) -> bytes:
         return self.calendar.to_ical()
@@ -68,7 +70,8 @@ def first_meeting_uid(group_id: int, instance: str) -> str:
 
 
 def build_calendar(round_id: int) -> BuiltCalendar:
-    """A round's first meetings as a calendar; groups without a time are counted, not added."""
+    """A round's first meetings and planned activities as a calendar; groups without a
+    meeting time are counted, not added."""
     roster = load_roster(round_id)
     instance = instance_id()
     calendar = Calendar.new(
@@ -98,13 +101,63 @@ def build_calendar(round_id: int) -> BuiltCalendar:
                 stamp=stamp,
             )
         )
+    planned = _activity_events(round_id, instance, stamp)
+    for event, start in planned:
+        calendar.add_component(event)
+        starts.append(start)
     if starts:
         # Only the years the events need: the default (1970 to 2038) makes a long VTIMEZONE.
         calendar.add_missing_timezones(
             first_date=dt.date(min(starts).year - 1, 1, 1),
             last_date=dt.date(max(starts).year + 2, 1, 1),
         )
-    return BuiltCalendar(calendar, len(starts), skipped)
+    return BuiltCalendar(calendar, len(starts), skipped, len(planned))
+
+
+def activity_uid(activity_id: int, instance: str) -> str:
+    return f"activity-{activity_id}-{instance}@spleis"
+
+
+def _activity_events(
+    round_id: int, instance: str, stamp: dt.datetime
+) -> list[tuple[Event, dt.datetime]]:
+    """The round's planned activities, in time order, as events with their starts."""
+    from spleis_tui.core.activities import list_activities
+    from spleis_tui.core.catalogue import list_catalogue
+
+    names = {entry.code: entry.name() for entry in list_catalogue()}
+    events = []
+    for row in list_activities(round_id):
+        start = row.starts_at.replace(tzinfo=OSLO)
+        end = row.ends_at.replace(tzinfo=OSLO) if row.ends_at else _later(start, ACTIVITY_LENGTH)
+        lines = []
+        if row.type_code and names.get(row.type_code) and names[row.type_code] != row.title:
+            lines.append(names[row.type_code])
+        if row.leader:
+            lines.append(_("Leader: {name}").format(name=row.leader))
+        if row.group_names:
+            lines.append(_("For: {groups}").format(groups=", ".join(row.group_names)))
+        if row.capacity:
+            lines.append(
+                ngettext("Room for {n}", "Room for {n}", row.capacity).format(
+                    n=number(row.capacity)
+                )
+            )
+        events.append(
+            (
+                _event(
+                    uid=activity_uid(row.id, instance),
+                    summary=row.title,
+                    start=start,
+                    end=end,
+                    location=row.place,
+                    description="\n".join(lines),
+                    stamp=stamp,
+                ),
+                start,
+            )
+        )
+    return events
 
 
 def calendar_bytes(round_id: int) -> bytes:

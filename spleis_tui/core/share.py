@@ -165,9 +165,16 @@ def _write_calendar(request: ExportRequest, path: Path) -> ExportResult:
     from spleis_tui.core import calendar
 
     written = calendar.export_calendar(request.round_id, path)
+    meetings = written.events - written.activities
     message = ngettext(
-        "Wrote {n} first meeting to {path}.", "Wrote {n} first meetings to {path}.", written.events
-    ).format(n=number(written.events), path=path)
+        "Wrote {n} first meeting to {path}.", "Wrote {n} first meetings to {path}.", meetings
+    ).format(n=number(meetings), path=path)
+    if written.activities:
+        message += " " + ngettext(
+            "It has {n} planned activity too.",
+            "It has {n} planned activities too.",
+            written.activities,
+        ).format(n=number(written.activities))
     if written.skipped:
         message += " " + ngettext(
             "{n} group has no meeting time yet.",
