@@ -25,6 +25,7 @@ from spleis_tui.cli import (
     plain,
     progress_reporter,
     round_option,
+    rounds,
     row_dict,
     yes_option,
 )
@@ -693,3 +694,72 @@ def followup_report(round_ref: str | None) -> None:
         )
         click.echo(_("Rating: {average:.1f} of 5 on average.").format(average=summary.average))
         click.echo(bars)
+
+
+# spleis rounds invite
+
+
+@rounds.command(
+    "invite",
+    help=N_(
+        "Invite people from earlier rounds who have not signed up for this one: one .eml "
+        "draft each, in their language, or --list to see who they are."
+    ),
+)
+@option(
+    "--from",
+    "from_refs",
+    multiple=True,
+    required=True,
+    metavar="R",
+    help=N_("An earlier round (repeat)."),
+)
+@round_option
+@option("--drafts", "drafts_dir", metavar="DIR", help=N_("Write the invitations into this folder."))
+@option("--link", default="", help=N_("The sign-up form's address, put into every invitation."))
+@option("--list", "list_only", is_flag=True, help=N_("Only list who would be invited."))
+@format_option
+@needs_db
+def rounds_invite(
+    from_refs: tuple[str, ...],
+    round_ref: str | None,
+    drafts_dir: str | None,
+    link: str,
+    list_only: bool,
+    fmt: str,
+) -> None:
+    from spleis_tui.core import invitations
+    from spleis_tui.core import rounds as core_rounds
+
+    found = current(round_ref)
+    earlier = [core_rounds.find_round(ref).id for ref in from_refs]
+    if bool(drafts_dir) == list_only:
+        raise SpleisError(_("Give --drafts DIR or --list."))
+    if list_only:
+        rows = [row_dict(i) for i in invitations.invitees(found.id, earlier)]
+        columns = [
+            Column("name", _("Name")),
+            Column("email", _("E-mail")),
+            Column("earlier_round", _("Took part in")),
+        ]
+        emit(
+            lambda: rows,
+            columns,
+            fmt,
+            empty=_("Everybody from those rounds has signed up already."),
+        )
+        return
+    sender = None
+    from spleis_tui.core.notify import smtp
+
+    if smtp.config_path().exists():
+        config = smtp.load_config()
+        sender = (config.sender_name, config.sender_email)
+    report = invitations.write_invitations(found.id, earlier, drafts_dir, link=link, sender=sender)
+    click.echo(
+        ngettext(
+            "Wrote {n} invitation to {folder}.",
+            "Wrote {n} invitations to {folder}.",
+            report.written,
+        ).format(n=number(report.written), folder=report.folder)
+    )

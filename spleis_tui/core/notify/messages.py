@@ -127,7 +127,7 @@ def draft_file_names(pairs: Iterable[tuple[str, str]]) -> list[str]:
     ]
 
 
-def _write_private(path: Path, data: bytes) -> None:
+def write_private(path: Path, data: bytes) -> None:
     """Write a file only its owner can read; never through a symlink someone left there."""
     flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0)
     fd = os.open(path, flags, 0o600)
@@ -163,7 +163,7 @@ def write_drafts(
             message = build_message(sender_address, item, item.subject, item.body)
             message["X-Unsent"] = "1"
             path = target / name
-            _write_private(path, message.as_bytes(policy=FILE_POLICY))
+            write_private(path, message.as_bytes(policy=FILE_POLICY))
             files.append(path)
     except OSError as error:
         raise SpleisError(
