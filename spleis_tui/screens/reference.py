@@ -26,7 +26,7 @@ TABS = (
 
 
 class ReferenceScreen(SpleisScreen):
-    SECTION = "reference"
+    SECTION = "rounds"  # reached from Rounds (d); it has no function key of its own
     TITLE_TEXT = N_("Reference data")
 
     BINDINGS = [Binding("a", "add", N_("Add"), id="reference.add")]

@@ -47,6 +47,8 @@ class RoundsScreen(SpleisScreen):
         Binding("n", "new", N_("New round"), id="rounds.new"),
         Binding("s", "status", N_("Status"), id="rounds.status"),
         Binding("x", "delete", N_("Erase round"), id="rounds.delete"),
+        Binding("i", "invite", N_("Invite to current round"), id="rounds.invite"),
+        Binding("d", "reference", N_("Reference data"), id="rounds.reference"),
     ]
 
     def __init__(self) -> None:
@@ -141,6 +143,50 @@ class RoundsScreen(SpleisScreen):
         title = _("Status of {name}").format(name=row.name)
         self.app.push_screen(PickScreen(title, items, current=row.status), done)
 
+    def action_invite(self) -> None:
+        """Invite the chosen (earlier) round's people to the current round, as drafts."""
+        row = self._current()
+        if row is None or not self.round_id:
+            return
+        if row.id == self.round_id:
+            self.notify(
+                _("Choose an earlier round: its people are invited to the current one."),
+                severity="warning",
+            )
+            return
+        from spleis_tui.core.invitations import write_invitations
+        from spleis_tui.core.text import file_slug
+        from spleis_tui.locations import export_dir
+
+        target = self.round_id
+        folder = export_dir() / f"{file_slug(self.app.round_name)}-invitations"
+
+        def done(report) -> None:
+            if report is not None:
+                self.notify(
+                    ngettext(
+                        "Wrote {n} invitation to {folder}.",
+                        "Wrote {n} invitations to {folder}.",
+                        report.written,
+                    ).format(n=number(report.written), folder=report.folder),
+                    markup=False,
+                    timeout=10,
+                )
+
+        self.app.push_screen(
+            TextPrompt(
+                _("Invite the people of {earlier} to {round}: folder for the drafts").format(
+                    earlier=row.name, round=self.app.round_name
+                ),
+                str(folder),
+                apply=lambda path: _invite(write_invitations, target, row.id, path.strip()),
+            ),
+            done,
+        )
+
+    def action_reference(self) -> None:
+        self.app.action_show_section("reference")
+
     def action_delete(self) -> None:
         row = self._current()
         if row is None:
@@ -174,3 +220,13 @@ class RoundsScreen(SpleisScreen):
             self.reload()
 
         self.app.push_screen(TextPrompt(question, apply=erase_if_named), done)
+
+
+def _invite(write, target: int, earlier: int, folder: str):
+    """Write the drafts; a folder that cannot be made is a message in the prompt."""
+    from spleis_tui.core.errors import SpleisError
+
+    try:
+        return write(target, [earlier], folder)
+    except OSError as error:
+        raise SpleisError(f"{folder}: {error.strerror or error}") from error

@@ -16,7 +16,7 @@ SECTIONS = (
     ("groups", "f4", N_("Groups")),
     ("leaders", "f5", N_("Leaders")),
     ("rounds", "f6", N_("Rounds")),
-    ("reference", "f7", N_("Reference data")),
+    ("activities", "f7", N_("Activities")),
     ("matching", "f8", N_("Matching")),
     ("import", "f10", N_("Import")),
 )
