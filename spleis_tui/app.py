@@ -26,6 +26,8 @@ SCREEN_PATHS = {
     "groups": "spleis_tui.screens.groups:GroupsScreen",
     "leaders": "spleis_tui.screens.leaders:LeadersScreen",
     "rounds": "spleis_tui.screens.rounds:RoundsScreen",
+    "activities": "spleis_tui.screens.activities:ActivitiesScreen",
+    # Reached from Rounds (d) and the command palette: edited seldom, so no function key.
     "reference": "spleis_tui.screens.reference:ReferenceScreen",
     "matching": "spleis_tui.screens.matching:MatchingScreen",
     "import": "spleis_tui.screens.importer:ImportScreen",
@@ -39,10 +41,17 @@ EXTRA_BINDING_OWNERS = (
     ("spleis_tui.screens.participant_form", "ParticipantForm"),
     ("spleis_tui.screens.leader_form", "LeaderForm"),
     ("spleis_tui.screens.meeting_form", "MeetingForm"),
+    ("spleis_tui.screens.assignment_dialog", "AssignmentDialog"),
+    ("spleis_tui.screens.followup_form", "GroupFollowUpForm"),
+    ("spleis_tui.screens.followup_form", "FeedbackImportDialog"),
     ("spleis_tui.screens.share", "ShareScreen"),
     ("spleis_tui.screens.tell", "TellScreen"),
     ("spleis_tui.screens.round_form", "RoundForm"),
     ("spleis_tui.screens.reference", "ReferenceForm"),
+    ("spleis_tui.screens.activity_forms", "ActivityForm"),
+    ("spleis_tui.screens.activity_forms", "SeriesForm"),
+    ("spleis_tui.screens.catalogue", "CatalogueScreen"),
+    ("spleis_tui.screens.catalogue", "CatalogueForm"),
     ("spleis_tui.widgets.paged_table", "PagedTable"),
 )
 
@@ -198,6 +207,11 @@ class SpleisApp(App):
                 _("Key: {key}").format(key=self.get_key_display(binding)),
                 lambda node=node, action=binding.action: self.run_action(action, node),
             )
+        yield SystemCommand(
+            _("Go to {section}").format(section=_("Reference data")),
+            _("Campuses, study programmes and answer options"),
+            lambda: self.action_show_section("reference"),
+        )
         yield SystemCommand(
             _("Rosters & export"),
             _("PDF rosters, attendance sheets, spreadsheets and the calendar"),

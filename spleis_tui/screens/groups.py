@@ -10,9 +10,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Input, Label
+from textual.worker import get_current_worker
 
 from spleis_tui import labels
 from spleis_tui.core.errors import SpleisError
+from spleis_tui.core.followup import GroupFollowUpRow, group_followups
 from spleis_tui.core.groups import (
     GroupRow,
     MemberRow,
@@ -40,6 +42,7 @@ from spleis_tui.core.reference import Reference
 from spleis_tui.i18n import N_, _, current_language, ngettext, number
 from spleis_tui.screens.base import SpleisScreen
 from spleis_tui.screens.dialogs import ConfirmScreen, PickScreen, TextPrompt
+from spleis_tui.screens.followup_form import FeedbackImportDialog, GroupFollowUpForm
 from spleis_tui.screens.matching import round_settings
 from spleis_tui.screens.meeting_form import MeetingForm
 from spleis_tui.widgets.columns_table import Column, ColumnsTable
@@ -92,18 +95,22 @@ class GroupsScreen(SpleisScreen):
     AUTO_FOCUS = "#group-table"
 
     BINDINGS = [
+        # The footer shows the first that fit: the everyday ones first.
         Binding("n", "new_group", N_("New group"), id="groups.new"),
-        Binding("r", "rename", N_("Rename"), id="groups.rename"),
-        Binding("l", "toggle_lock", N_("Lock"), id="groups.lock"),
-        Binding("d", "dissolve", N_("Dissolve"), id="groups.dissolve"),
-        Binding("s", "set_leader", N_("Leader"), id="groups.leader"),
         Binding("m", "move", N_("Move"), id="groups.move"),
         Binding("w", "swap", N_("Swap"), id="groups.swap"),
         Binding("x", "remove_member", N_("Take out"), id="groups.remove"),
-        Binding("a", "late", N_("Late sign-ups"), id="groups.late"),
-        Binding("f", "first_meeting", N_("First meeting"), id="groups.meeting"),
+        Binding("s", "set_leader", N_("Leader"), id="groups.leader"),
         Binding("p", "share", N_("Rosters & export"), id="groups.share"),
         Binding("t", "tell", N_("Tell the groups"), id="groups.tell"),
+        Binding("f", "first_meeting", N_("First meeting"), id="groups.meeting"),
+        Binding("a", "late", N_("Late sign-ups"), id="groups.late"),
+        Binding("r", "rename", N_("Rename"), id="groups.rename"),
+        Binding("l", "toggle_lock", N_("Lock"), id="groups.lock"),
+        Binding("d", "dissolve", N_("Dissolve"), id="groups.dissolve"),
+        # In F1 and the palette; the footer has no room left at 100 columns.
+        Binding("u", "followup", N_("Follow-up"), show=False, id="groups.followup"),
+        Binding("b", "feedback", N_("Feedback"), show=False, id="groups.feedback"),
         Binding("slash", "focus_search", N_("Search"), show=False, id="groups.search"),
     ]
 
@@ -540,6 +547,46 @@ class GroupsScreen(SpleisScreen):
     def action_share(self) -> None:
         self.app.action_share()
 
+    # Follow-up: did the group meet, and what did the members think
+
+    def action_followup(self) -> None:
+        group = self._group()
+        if group is not None and self.round_id:
+            self._load_followup(self.round_id, group.id)
+
+    @work(thread=True, exclusive=True, group="followup")
+    def _load_followup(self, round_id: int, group_id: int) -> None:
+        try:
+            with database.connection_context():
+                rows = group_followups(round_id)
+        except SpleisError as error:
+            self.app.call_from_thread(self.notify, str(error), severity="error", markup=False)
+            return
+        row = next((r for r in rows if r.group_id == group_id), None)
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._open_followup, row)
+
+    def _open_followup(self, row: GroupFollowUpRow | None) -> None:
+        if row is None:
+            self.notify(_("That group is gone."), severity="warning")
+            self.reload()
+            return
+        if isinstance(self.app.screen, GroupFollowUpForm):
+            return
+
+        def done(saved: GroupFollowUpRow | None) -> None:
+            if saved is not None:
+                self.notify(followup_message(saved), markup=False)
+                self.reload(select_key=str(saved.group_id))
+
+        self.app.push_screen(GroupFollowUpForm(row), done)
+
+    def action_feedback(self) -> None:
+        if not self.round_id:
+            self.notify(_("Create a round first (F6)."), severity="warning")
+            return
+        self.app.push_screen(FeedbackImportDialog(self.round_id))
+
     def action_tell(self) -> None:
         self.app.action_tell()
 
@@ -618,6 +665,19 @@ class GroupsScreen(SpleisScreen):
                 self._attempt(lambda: plan.accept(proposal), done_message)
 
         self.app.push_screen(ConfirmScreen("\n".join(lines), confirm_label=_("Place")), done)
+
+
+def followup_message(row: GroupFollowUpRow) -> str:
+    """What was saved, in words: "Gruppe 3: met 4 times." """
+    if row.met is None:
+        said = _("not known whether it met")
+    elif not row.met:
+        said = _("did not meet")
+    elif row.times_met is None:
+        said = _("met")
+    else:
+        said = ngettext("met {n} time", "met {n} times", row.times_met).format(n=row.times_met)
+    return _("Saved the follow-up of {group}: {said}.").format(group=row.name, said=said)
 
 
 def moved_message(name: str, group_id: int) -> str:
