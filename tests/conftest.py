@@ -46,11 +46,12 @@ def ref(db):
 
 @pytest.fixture
 def demo_db(db_path):
-    """A small seeded demo: two rounds, leaders, some groups (one locked)."""
+    """A small seeded demo: two rounds, leaders, some groups (one locked), activities;
+    without the hiking round, which tests/test_demo.py covers."""
     from spleis_tui.core.demo import seed_demo
 
     database = open_db(db_path)
-    seed_demo(size=150, earlier_size=40)
+    seed_demo(size=150, earlier_size=40, hiking_size=0)
     yield database
     close_db()
 

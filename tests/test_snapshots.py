@@ -12,6 +12,16 @@ from spleis_tui.core.signups import add_signup
 from tests.factories import person
 from tests.tui_helpers import settle
 
+
+@pytest.fixture(autouse=True)
+def fixed_today(monkeypatch):
+    """The Activities screen picks the first activity from today on: pin today."""
+    import datetime as dt
+
+    from spleis_tui.screens import activities
+
+    monkeypatch.setattr(activities, "today", lambda: dt.date(2027, 1, 15))
+
 SIZE = (100, 30)
 
 
@@ -29,7 +39,8 @@ SCREENS = {
     "groups": ["f4"],
     "leaders": ["f5"],
     "rounds": ["f6"],
-    "reference": ["f7"],
+    "activities": ["f7"],
+    "reference": ["f6", "d"],
     "help": ["f3", "f1"],
 }
 

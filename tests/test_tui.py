@@ -390,7 +390,9 @@ async def test_adding_a_campus_on_the_reference_screen(demo_db):
     app = SpleisApp()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("f7")
+        await pilot.press("f6")
+        await settle(pilot)
+        await pilot.press("d")  # Reference data is reached from Rounds
         await settle(pilot)
         await pilot.press("a")
         await settle(pilot)
@@ -405,7 +407,9 @@ async def test_a_programme_needs_a_campus(demo_db):
     app = SpleisApp()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("f7", "right")
+        await pilot.press("f6")
+        await settle(pilot)
+        await pilot.press("d", "right")
         await settle(pilot)
         await pilot.press("a")
         await settle(pilot)

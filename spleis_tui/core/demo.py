@@ -51,7 +51,8 @@ def seed_demo(
         _match_earliest(current.round_id, share=SHARE_GROUPED, lock_every=9)
         _plan_first_meetings(current.round_id)
         _plan_activities(current.round_id)
-        _hiking_round(hiking_size)
+        if hiking_size:
+            _hiking_round(hiking_size)
         Round.update(starts_on=dt.date(2027, 1, 20), ends_on=dt.date(2027, 3, 3)).where(
             Round.id == current.round_id
         ).execute()
