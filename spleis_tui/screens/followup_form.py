@@ -17,7 +17,7 @@ from textual.widget import Widget
 from textual.widgets import Button, Input, Label, ProgressBar, Select, Static, TextArea
 from textual.worker import get_current_worker
 
-from spleis_tui.core.errors import SpleisError, ValidationError
+from spleis_tui.core.errors import ValidationError
 from spleis_tui.core.followup import (
     KEEP,
     MAX_TIMES,
@@ -28,9 +28,9 @@ from spleis_tui.core.followup import (
     import_feedback,
     set_group_followup,
 )
-from spleis_tui.core.models import database
 from spleis_tui.i18n import N_, _
 from spleis_tui.screens.base import SpleisModal
+from spleis_tui.screens.file_jobs import read_in_worker
 from spleis_tui.screens.form import SpleisForm
 from spleis_tui.widgets.plain import plain
 
@@ -197,8 +197,6 @@ class FeedbackImportDialog(SpleisModal[bool]):
     def _import(
         self, token: int, path: Path, round_id: int, dry_run: bool, cancel: threading.Event
     ) -> None:
-        from spleis_tui.core.importing.run import ImportCancelled
-
         worker = get_current_worker()
 
         def stop() -> bool:
@@ -207,22 +205,13 @@ class FeedbackImportDialog(SpleisModal[bool]):
         def progress(fraction: float) -> None:
             self.post_message(self.Progress(token, fraction))
 
-        try:
-            with database.connection_context():
-                report = import_feedback(
-                    path, round_id, dry_run=dry_run, progress=progress, cancelled=stop
-                )
-        except ImportCancelled as error:
-            self.post_message(self.Finished(token, None, str(error), True))
-            return
-        except SpleisError as error:
-            self.post_message(self.Finished(token, None, str(error), False))
-            return
-        except (OSError, UnicodeError, ValueError) as error:
-            message = _("{file}: cannot be read ({reason}).").format(file=path, reason=error)
-            self.post_message(self.Finished(token, None, message, False))
-            return
-        self.post_message(self.Finished(token, report, "", False))
+        report, error, cancelled = read_in_worker(
+            path,
+            lambda: import_feedback(
+                path, round_id, dry_run=dry_run, progress=progress, cancelled=stop
+            ),
+        )
+        self.post_message(self.Finished(token, report, error, cancelled))
 
     @on(Progress)
     def _progress(self, message: Progress) -> None:

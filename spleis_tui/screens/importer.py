@@ -56,6 +56,7 @@ from spleis_tui.core.text import clean_text
 from spleis_tui.i18n import N_, _, current_language, ngettext, number
 from spleis_tui.screens.base import SpleisScreen
 from spleis_tui.screens.dialogs import PickScreen, TextPrompt
+from spleis_tui.screens.file_jobs import read_in_worker
 from spleis_tui.widgets.columns_table import Column as TableColumn
 from spleis_tui.widgets.columns_table import ColumnsTable
 from spleis_tui.widgets.plain import plain
@@ -699,22 +700,13 @@ class ImportScreen(SpleisScreen):
         def progress(fraction: float) -> None:
             self.post_message(self.ImportProgress(token, fraction))
 
-        try:
-            with database.connection_context():
-                report = run.import_file(
-                    path, round_id, options, dry_run=dry_run, progress=progress, cancelled=stop
-                )
-        except run.ImportCancelled as error:
-            self.post_message(self.ImportFinished(token, None, str(error), True))
-            return
-        except SpleisError as error:
-            self.post_message(self.ImportFinished(token, None, str(error), False))
-            return
-        except (OSError, UnicodeError, ValueError) as error:
-            message = _("{file}: cannot be read ({reason}).").format(file=path, reason=error)
-            self.post_message(self.ImportFinished(token, None, message, False))
-            return
-        self.post_message(self.ImportFinished(token, report, "", False))
+        report, error, cancelled = read_in_worker(
+            path,
+            lambda: run.import_file(
+                path, round_id, options, dry_run=dry_run, progress=progress, cancelled=stop
+            ),
+        )
+        self.post_message(self.ImportFinished(token, report, error, cancelled))
 
     @on(ImportProgress)
     def _progress(self, message: ImportProgress) -> None:
