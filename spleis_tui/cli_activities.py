@@ -692,7 +692,10 @@ def followup_report(round_ref: str | None) -> None:
         bars = "  ".join(
             f"{score}: {'█' * count}{count}" for score, count in enumerate(summary.ratings, 1)
         )
-        click.echo(_("Rating: {average:.1f} of 5 on average.").format(average=summary.average))
+        from spleis_tui.core.matching.summary import decimal
+
+        average = decimal(summary.average)
+        click.echo(_("Rating: {average} of 5 on average.").format(average=average))
         click.echo(bars)
 
 

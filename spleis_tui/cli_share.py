@@ -388,7 +388,15 @@ def _write_drafts(found: Round, folder: str) -> None:
 
 
 # In sentences: "the bokmål template".
-LANGUAGE_NAMES = {"nb": N_("bokmål"), "en": N_("English")}
+# Whole sentences per template: a language's name inside one does not translate well.
+RESET_TEXT = {
+    "nb": N_("The bokmål template is the default again."),
+    "en": N_("The English template is the default again."),
+}
+SAVED_TEXT = {
+    "nb": N_("Saved the bokmål template of {round}."),
+    "en": N_("Saved the English template of {round}."),
+}
 
 STATUS_WORDS = {
     "sent": N_("sent"),
@@ -483,9 +491,7 @@ def notify_template(
         raise SpleisError(_("Give --reset alone."))
     if reset:
         templates.reset_template(found.id, language)
-        click.echo(
-            _("The {lang} template is the default again.").format(lang=_(LANGUAGE_NAMES[language]))
-        )
+        click.echo(_(RESET_TEXT[language]))
         return
     template = templates.get_template(found.id, language)
     if subject is None and body_file is None:
@@ -498,11 +504,7 @@ def notify_template(
     body = read_text(body_file) if body_file is not None else template.body
     new_subject = subject if subject is not None else template.subject
     templates.save_template(found.id, language, new_subject, body)
-    click.echo(
-        _("Saved the {lang} template of {round}.").format(
-            lang=_(LANGUAGE_NAMES[language]), round=plain(found.name)
-        )
-    )
+    click.echo(_(SAVED_TEXT[language]).format(round=plain(found.name)))
 
 
 @notify.command("log", help=N_("Who has been told, and who failed and why."))

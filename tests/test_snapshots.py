@@ -22,6 +22,7 @@ def fixed_today(monkeypatch):
 
     monkeypatch.setattr(activities, "today", lambda: dt.date(2027, 1, 15))
 
+
 SIZE = (100, 30)
 
 

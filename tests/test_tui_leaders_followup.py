@@ -543,3 +543,25 @@ def test_snapshot_leaders_assignment_plan(snap_compare, small_round):
         await _steady(pilot)
 
     assert snap_compare(_steady_app(), terminal_size=SIZE, run_before=run_before)
+
+
+def test_snapshot_group_follow_up_form(snap_compare, small_round):
+    async def run_before(pilot):
+        await open_groups(pilot)
+        await pilot.press("u")
+        await _steady(pilot)
+
+    assert snap_compare(_steady_app(), terminal_size=SIZE, run_before=run_before)
+
+
+def test_snapshot_feedback_import_report(snap_compare, small_round, tmp_path, monkeypatch):
+    # A path relative to the working folder, so the picture is the same on every machine.
+    monkeypatch.chdir(tmp_path)
+    write_form_export(tmp_path / "oppfolging.csv", feedback_rows(small_round))
+
+    async def run_before(pilot):
+        await open_feedback(pilot)
+        await pilot.press(*"oppfolging.csv", "enter")  # a dry run
+        await _steady(pilot)
+
+    assert snap_compare(_steady_app(), terminal_size=SIZE, run_before=run_before)

@@ -144,7 +144,7 @@ def write_invitations(
     round_ = Round.get_by_id(round_id)
     people = invitees(round_id, list(from_round_ids))
     link = link.strip()
-    if link and not link.startswith(("https://", "http://")):
+    if link and not link.startswith("https://"):
         raise ValidationError("link", _("The sign-up link must start with https://."))
     target = Path(folder).expanduser()
     if target.exists() and not target.is_dir():

@@ -14,6 +14,7 @@ from textual.widgets import Sparkline, Static
 from textual.worker import get_current_worker
 
 from spleis_tui import labels
+from spleis_tui.core.matching.summary import decimal
 from spleis_tui.core.models import Round, database
 from spleis_tui.core.stats import RoundStats, round_stats, signups_per_day
 from spleis_tui.i18n import N_, _, current_language, ngettext, number
@@ -198,7 +199,11 @@ class DashboardScreen(SpleisScreen):
             busiest_day, busiest = max(days, key=lambda d: (d[1], d[0]))
             caption.append(
                 "\n"
-                + _("{n} days from {first} · most on {day} ({count})").format(
+                + ngettext(
+                    "{n} day from {first} · most on {day} ({count})",
+                    "{n} days from {first} · most on {day} ({count})",
+                    len(days),
+                ).format(
                     n=len(days),
                     first=f"{days[0][0]:%d.%m}",
                     day=f"{busiest_day:%d.%m}",
@@ -258,8 +263,8 @@ class DashboardScreen(SpleisScreen):
                 rating.append(f" {number(count)}")
             rating.append(
                 "\n"
-                + _("{average:.1f} of 5 · {answers}").format(
-                    average=summary.average or 0,
+                + _("{average} of 5 · {answers}").format(
+                    average=decimal(summary.average or 0),
                     answers=ngettext("{n} answer", "{n} answers", summary.answers).format(
                         n=number(summary.answers)
                     ),

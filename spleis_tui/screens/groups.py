@@ -664,7 +664,7 @@ class GroupsScreen(SpleisScreen):
             if yes:
                 self._attempt(lambda: plan.accept(proposal), done_message)
 
-        self.app.push_screen(ConfirmScreen("\n".join(lines), confirm_label=_("Place")), done)
+        self.app.push_screen(ConfirmScreen("\n".join(lines), confirm_label=_("Place them")), done)
 
 
 def followup_message(row: GroupFollowUpRow) -> str:
