@@ -214,7 +214,9 @@ def test_welcome_options_that_conflict_are_refused(spleis: Share, args):
 def test_a_welcome_file_that_is_not_utf8_is_one_error_line(spleis: Share, tmp_path: Path):
     latin1 = tmp_path / "welcome.txt"
     latin1.write_bytes("Velkommen til gruppa, hilsen Åse".encode("latin-1"))
-    error_line(spleis("rounds", "welcome", "--file", str(latin1), code=1))
+    line = error_line(spleis("rounds", "welcome", "--file", str(latin1), code=1))
+    assert line == f"Error: {latin1} is not UTF-8 text. Save it as UTF-8 and try again."
+    assert spleis("rounds", "welcome").stdout == default_welcome_text() + "\n"  # unchanged
 
 
 def test_a_too_long_welcome_text_is_one_error_line(spleis: Share):
@@ -653,7 +655,9 @@ def test_an_unknown_placeholder_is_one_clear_error_line(spleis: Share):
 def test_a_body_file_that_is_not_utf8_is_one_error_line(spleis: Share, tmp_path: Path):
     latin1 = tmp_path / "body.txt"
     latin1.write_bytes("Hei {first_name}, hilsen Åse".encode("latin-1"))
-    error_line(spleis("notify", "template", "--body-file", str(latin1), code=1))
+    line = error_line(spleis("notify", "template", "--body-file", str(latin1), code=1))
+    assert line == f"Error: {latin1} is not UTF-8 text. Save it as UTF-8 and try again."
+    assert "Åse" not in spleis("notify", "template").stdout  # nothing saved
 
 
 def test_an_empty_subject_is_refused_not_ignored(spleis: Share):
