@@ -7,7 +7,6 @@ helpers these commands use.
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
@@ -535,12 +534,7 @@ def notify_config(init: bool) -> None:
 
     path = smtp.config_path()
     if init:
-        if path.exists():
-            raise SpleisError(_("{path} exists already; edit it.").format(path=path))
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
-        with open(fd, "w", encoding="utf-8") as handle:
-            handle.write(smtp.config_template())
+        smtp.write_config_template(path)
         click.echo(
             _("Wrote {path}. Fill in your server, then run spleis notify --send --dry-run.").format(
                 path=path

@@ -3,7 +3,6 @@ drafts, try a dry run, or send, with a progress bar and a status for every recip
 
 from __future__ import annotations
 
-import os
 import threading
 from pathlib import Path
 
@@ -445,11 +444,7 @@ class TellScreen(SpleisScreen):
         if not path.exists():
 
             def create(yes: bool | None) -> None:
-                if yes:
-                    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-                    fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
-                    with open(fd, "w", encoding="utf-8") as handle:
-                        handle.write(smtp.config_template())
+                if yes and self.attempt(lambda: smtp.write_config_template(path))[0]:
                     self.notify(
                         _("Wrote {path}. Fill in your mail server there, then try again.").format(
                             path=path

@@ -94,6 +94,19 @@ def config_template() -> str:
     return "\n".join(lines) + "\n"
 
 
+def write_config_template(path: Path | None = None) -> Path:
+    """Write `config_template()` to mail.toml (readable by its owner only), never over one
+    that is there already; return the path."""
+    path = path or config_path()
+    if path.exists():
+        raise SpleisError(_("{path} exists already; edit it.").format(path=path))
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    with open(fd, "w", encoding="utf-8") as handle:
+        handle.write(config_template())
+    return path
+
+
 def _problem(path: Path, message: str) -> SpleisError:
     return SpleisError(f"{path}: {message}")
 
